@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "cli/cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/files.h"
+
+const struct cli_command cli_commands[] = {
+	{"config", cli_cmd_config, "config check | config show [-e SEP] [NAME...]",
+	 "check the configuration, or print jails' resolved parameters"},
+	{"help", cli_cmd_help, "help [COMMAND]", "describe the commands, or one of them"},
+	{"version", cli_cmd_version, "version", "print ljail's version"},
+	{NULL, NULL, NULL, NULL},
+};
+
+enum { OPT_JSON = 0x100, OPT_HELP };
+
+static const char global_shortopts[] = "f:R:qvh";
+
+static const struct option global_longopts[] = {
+	{"json", no_argument, NULL, OPT_JSON},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static const struct cli_command *current_command;
+
+const struct cli_command *cli_find_command(const char *name)
+{
+	for (const struct cli_command *c = cli_commands; c->name; c++)
+		if (lj_str_eq(c->name, name))
+			return c;
+	return NULL;
+}
+
+int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("ljail: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (cmd)
+		fprintf(stderr, "usage: ljail %s\n", cmd->usage);
+	else
+		fputs("usage: ljail [-f FILE] [-R DIR] [--json] [-q] [-v] COMMAND [ARGS...]\n"
+		      "       ljail help\n",
+		      stderr);
+	return LJ_EXIT_USAGE;
+}
+
+int cli_print_error(const struct lj_error *err)
+{
+	fprintf(stderr, "ljail: %s\n", err->msg);
+	return err->usage ? LJ_EXIT_USAGE : LJ_EXIT_FAILED;
+}
+
+/* Handles a global option; false when opt is not one. */
+static bool handle_global(struct cli *cli, int opt)
+{
+	switch (opt) {
+	case 'f':
+		cli->config_file = optarg;
+		return true;
+	case 'R':
+		cli->root = optarg;
+		return true;
+	case 'q':
+		cli->verbosity = -1;
+		return true;
+	case 'v':
+		cli->verbosity = 1;
+		return true;
+	case OPT_JSON:
+		cli->json = true;
+		return true;
+	default:
+		return false;
+	}
+}
+
+int cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
+	       const struct option *longopts)
+{
+	char opts[64];
+	struct option all[32];
+	size_t n = 0;
+
+	snprintf(opts, sizeof(opts), "+:%s%s", global_shortopts, shortopts);
+	for (const struct option *o = longopts; o && o->name && n < 24; o++)
+		all[n++] = *o;
+	for (const struct option *o = global_longopts; o->name; o++)
+		all[n++] = *o;
+	all[n] = (struct option){0};
+
+	for (;;) {
+		int opt = getopt_long(argc, argv, opts, all, NULL);
+		if (opt == 'h') {
+			cli_print_help(stdout, current_command);
+			exit(LJ_EXIT_OK);
+		}
+		if (opt == ':') {
+			cli_usage_error(current_command, "option '%s' needs an argument",
+					argv[optind - 1]);
+			return '?';
+		}
+		if (opt == '?') {
+			if (optopt)
+				cli_usage_error(current_command, "unknown option '-%c'", optopt);
+			else
+				cli_usage_error(current_command, "unknown option '%s'",
+						argv[optind - 1]);
+			return '?';
+		}
+		if (!handle_global(cli, opt))
+			return opt;
+	}
+}
+
+int cli_load_config(struct cli *cli, struct conf *c, enum conf_check_mode mode)
+{
+	int rc;
+
+	if (cli->config_file)
+		rc = conf_load_file(c, cli->config_file);
+	else
+		rc = conf_load_defaults(c, cli->paths.conf_file, cli->paths.conf_dir);
+	if (rc == 0)
+		rc = conf_resolve(c);
+	if (rc == 0)
+		rc = conf_check(c, mode);
+	if (c->ndiags) {
+		conf_diag_print(c, stderr);
+		return LJ_EXIT_USAGE;
+	}
+	return rc < 0 ? LJ_EXIT_USAGE : LJ_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = {.root = getenv("LJAIL_ROOT")};
+	struct lj_error err = {0};
+	int status;
+
+	opterr = 0;
+	int opt = cli_getopt(&cli, argc, argv, "", NULL);
+	if (opt == '?')
+		return LJ_EXIT_USAGE;
+	if (opt != -1)
+		return cli_usage_error(NULL, "unknown option '-%c'", opt);
+	if (optind >= argc)
+		return cli_usage_error(NULL, "no command given");
+
+	const char *name = argv[optind];
+	current_command = cli_find_command(name);
+	if (!current_command)
+		return cli_usage_error(NULL, "unknown command '%s' (see 'ljail help')", name);
+
+	if (lj_paths_init(&cli.paths, cli.root, &err) < 0)
+		return cli_print_error(&err);
+
+	/* The command sees its own name as argv[0], and getopt starts afresh. */
+	int cargc = argc - optind;
+	char **cargv = argv + optind;
+	optind = 0;
+	status = current_command->run(&cli, cargc, cargv);
+
+	lj_paths_release(&cli.paths);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "ljail: cannot write the output\n");
+		if (status == LJ_EXIT_OK)
+			status = LJ_EXIT_FAILED;
+	}
+	return status;
+}

@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Checking a resolved configuration against the parameter table: names,
+ * then value types, then (for commands that act) whether this host can do
+ * what is asked. Nothing is silently ignored: a parameter ljail cannot honour
+ * is an error with its position, never a no-op.
+ */
+#include "conf/conf.h"
+#include "conf/params.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/*
+ * A global statement applies to every jail; when its value is wrong the same
+ * way in each, one message is enough. Drops the diagnostics from index
+ * `from` on that repeat an earlier one.
+ */
+static void drop_repeats(struct conf *c, size_t from)
+{
+	size_t keep = from;
+	for (size_t i = from; i < c->ndiags; i++) {
+		struct conf_diag *d = &c->diags[i];
+		bool repeat = false;
+		for (size_t k = 0; k < from && !repeat; k++)
+			repeat = c->diags[k].pos.file == d->pos.file &&
+				 c->diags[k].pos.line == d->pos.line &&
+				 c->diags[k].pos.col == d->pos.col && lj_str_eq(c->diags[k].msg, d->msg);
+		if (repeat)
+			free(d->msg);
+		else
+			c->diags[keep++] = *d;
+	}
+	c->ndiags = keep;
+}
+
+static bool parse_int(const char *s, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (end == s || *end || errno)
+		return false;
+	if (out)
+		*out = v;
+	return true;
+}
+
+/* jail(8)'s booleans: true, false (any case) or a number. */
+static bool is_bool_word(const char *s)
+{
+	return !strcasecmp(s, "true") || !strcasecmp(s, "false") || parse_int(s, NULL);
+}
+
+static bool bool_is_true(const struct conf_param *p)
+{
+	bool value = true;
+	if (p->nvalues) {
+		const char *s = p->values[p->nvalues - 1];
+		long n = 0;
+		value = !strcasecmp(s, "true") || (parse_int(s, &n) && n != 0);
+	}
+	return value != p->negated;
+}
+
+static bool is_jailsys_word(const char *s)
+{
+	return lj_str_eq(s, "new") || lj_str_eq(s, "inherit") || lj_str_eq(s, "disable") ||
+	       lj_str_eq(s, "0") || lj_str_eq(s, "1") || lj_str_eq(s, "2");
+}
+
+/* [IFACE|]ADDRESS[/PREFIX], as ip4.addr and ip6.addr take them. */
+static const char *check_address(const char *value, int family)
+{
+	const char *addr = strchr(value, '|') ? strchr(value, '|') + 1 : value;
+	LJ_CLEANUP_FREE char *copy = lj_xstrdup(addr);
+	char *slash = strchr(copy, '/');
+	unsigned char buf[sizeof(struct in6_addr)];
+	int maxlen = family == AF_INET ? 32 : 128;
+
+	if (addr != value && addr - value - 1 == 0)
+		return "an empty interface name before '|'";
+	if (slash) {
+		*slash++ = '\0';
+		long len;
+		if (!parse_int(slash, &len) || len < 0 || len > maxlen) {
+			if (family != AF_INET || inet_pton(AF_INET, slash, buf) != 1)
+				return family == AF_INET ? "a prefix length from 0 to 32 or a netmask"
+							 : "a prefix length from 0 to 128";
+		}
+	}
+	if (inet_pton(family, copy, buf) != 1)
+		return family == AF_INET ? "an IPv4 address" : "an IPv6 address";
+	return NULL;
+}
+
+static void check_values(struct conf *c, const struct conf_param *p)
+{
+	const struct conf_param_def *d = p->def;
+	const char *name = p->name;
+
+	switch (d->type) {
+	case CONF_T_BOOL:
+		if (p->nvalues && !is_bool_word(p->values[p->nvalues - 1]))
+			conf_diag_add(c, p->pos, "%s: '%s' is not a boolean (true, false or a number)",
+				      name, p->values[p->nvalues - 1]);
+		break;
+	case CONF_T_INT:
+		if (p->nvalues != 1)
+			conf_diag_add(c, p->pos, "%s takes one integer, not %zu values", name,
+				      p->nvalues);
+		else if (!parse_int(p->values[0], NULL))
+			conf_diag_add(c, p->pos, "%s: '%s' is not an integer", name, p->values[0]);
+		break;
+	case CONF_T_STRING:
+		if (p->nvalues != 1)
+			conf_diag_add(c, p->pos, "%s takes one value, not %zu", name, p->nvalues);
+		break;
+	case CONF_T_LIST:
+		break;
+	case CONF_T_JAILSYS:
+		if (p->nvalues > 1)
+			conf_diag_add(c, p->pos, "%s takes one value, not %zu", name, p->nvalues);
+		else if (p->nvalues == 1 && !is_jailsys_word(p->values[0]))
+			conf_diag_add(c, p->pos, "%s: '%s' is not one of new, inherit or disable",
+				      name, p->values[0]);
+		break;
+	case CONF_T_IP4:
+	case CONF_T_IP6:
+		for (size_t i = 0; i < p->nvalues; i++) {
+			const char *want = check_address(p->values[i], d->type == CONF_T_IP4
+									      ? AF_INET
+									      : AF_INET6);
+			if (want) {
+				conf_diag_add(c, p->pos, "%s: '%s' is not %s", name, p->values[i],
+					      want);
+				break;
+			}
+		}
+		break;
+	}
+}
+
+static bool value_allowed(const struct conf_param_def *d, const char *value)
+{
+	for (const char *const *o = d->only; *o; o++)
+		if (lj_str_eq(*o, value))
+			return true;
+	return false;
+}
+
+/* Whether this host can do what the parameter asks. */
+static void check_host(struct conf *c, const struct conf_param *p)
+{
+	const struct conf_param_def *d = p->def;
+
+	if (d->support == CONF_UNSUPPORTED) {
+		/* A boolean that turns off what Linux cannot do asks for nothing. */
+		if (d->type == CONF_T_BOOL && !bool_is_true(p))
+			return;
+		conf_diag_add(c, p->pos, "parameter '%s' is not supported on Linux: %s", p->name,
+			      d->linux);
+		return;
+	}
+	if (d->only) {
+		for (size_t i = 0; i < p->nvalues; i++) {
+			if (!value_allowed(d, p->values[i])) {
+				conf_diag_add(c, p->pos, "%s = %s is not possible on Linux: %s",
+					      p->name, p->values[i], d->linux);
+				return;
+			}
+		}
+	}
+}
+
+/* Jail names become file names and command arguments: keep them plain. */
+static void check_jail_name(struct conf *c, const struct conf_jail *j)
+{
+	const char *n = j->name;
+	size_t len = strlen(n);
+	bool ok = len > 0 && len <= 255 && strspn(n, "abcdefghijklmnopqrstuvwxyz"
+						     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") == len;
+
+	ok = ok && n[0] != '.' && n[0] != '-' && n[len - 1] != '.' && !strstr(n, "..");
+	if (!ok)
+		conf_diag_add(c, j->pos,
+			      "jail name '%s' is not usable: use letters, digits, '_' and '-', "
+			      "with '.' between parts of a hierarchical name",
+			      n);
+}
+
+static void check_statement_names(struct conf *c)
+{
+	for (size_t b = 0; b < c->nblocks; b++) {
+		const struct conf_block *blk = &c->blocks[b];
+		for (size_t i = 0; i < blk->nstmts; i++) {
+			const struct conf_stmt *s = &blk->stmts[i];
+			if ((s->flags & CONF_STMT_VAR) || conf_param_find(s->name, NULL))
+				continue;
+			const char *hint = conf_param_suggest(s->name);
+			if (hint)
+				conf_diag_add(c, s->pos, "unknown parameter '%s'; did you mean '%s'?",
+					      s->name, hint);
+			else
+				conf_diag_add(c, s->pos, "unknown parameter '%s'", s->name);
+		}
+	}
+}
+
+int conf_check(struct conf *c, enum conf_check_mode mode)
+{
+	size_t before = c->ndiags;
+
+	check_statement_names(c);
+	for (size_t ji = 0; ji < c->njails; ji++) {
+		struct conf_jail *j = &c->jails[ji];
+		if (mode == CONF_CHECK_HOST)
+			check_jail_name(c, j);
+		for (size_t i = 0; i < j->nparams; i++) {
+			struct conf_param *p = &j->params[i];
+			p->def = conf_param_find(p->name, &p->negated);
+			if (!p->def)
+				continue; /* reported with its statement */
+			size_t n = c->ndiags;
+			check_values(c, p);
+			if (mode == CONF_CHECK_HOST && c->ndiags == n)
+				check_host(c, p);
+			drop_repeats(c, n);
+		}
+	}
+	return c->ndiags > before ? -EINVAL : 0;
+}

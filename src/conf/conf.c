@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "conf/conf.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void conf_init(struct conf *c)
+{
+	*c = (struct conf){0};
+}
+
+static void conf_value_release(struct conf_value *v)
+{
+	free(v->text);
+	for (size_t i = 0; i < v->nrefs; i++)
+		free(v->refs[i].name);
+	free(v->refs);
+}
+
+static void conf_block_release(struct conf_block *b)
+{
+	free(b->name);
+	for (size_t i = 0; i < b->nstmts; i++) {
+		struct conf_stmt *s = &b->stmts[i];
+		free(s->name);
+		for (size_t k = 0; k < s->nvalues; k++)
+			conf_value_release(&s->values[k]);
+		free(s->values);
+	}
+	free(b->stmts);
+}
+
+static void conf_jail_release(struct conf_jail *j)
+{
+	free(j->name);
+	for (size_t i = 0; i < j->nparams; i++) {
+		struct conf_param *p = &j->params[i];
+		free(p->name);
+		for (size_t k = 0; k < p->nvalues; k++)
+			free(p->values[k]);
+		free(p->values);
+	}
+	free(j->params);
+}
+
+void conf_release(struct conf *c)
+{
+	for (size_t i = 0; i < c->nblocks; i++)
+		conf_block_release(&c->blocks[i]);
+	free(c->blocks);
+	for (size_t i = 0; i < c->njails; i++)
+		conf_jail_release(&c->jails[i]);
+	free(c->jails);
+	for (size_t i = 0; i < c->ndiags; i++)
+		free(c->diags[i].msg);
+	free(c->diags);
+	for (size_t i = 0; i < c->nfiles; i++)
+		free(c->files[i]);
+	free(c->files);
+	free(c->loaded);
+	*c = (struct conf){0};
+}
+
+const char *conf_intern_file(struct conf *c, const char *name)
+{
+	for (size_t i = 0; i < c->nfiles; i++)
+		if (lj_str_eq(c->files[i], name))
+			return c->files[i];
+	char **slot = LJ_VEC_PUSH(c->files, c->nfiles, c->capfiles);
+	*slot = lj_xstrdup(name);
+	return *slot;
+}
+
+void conf_diag_add(struct conf *c, struct conf_pos pos, const char *fmt, ...)
+{
+	va_list ap;
+	struct conf_diag *d = LJ_VEC_PUSH(c->diags, c->ndiags, c->capdiags);
+	d->pos = pos;
+	va_start(ap, fmt);
+	d->msg = lj_xvasprintf(fmt, ap);
+	va_end(ap);
+}
+
+void conf_diag_print(const struct conf *c, FILE *out)
+{
+	for (size_t i = 0; i < c->ndiags; i++) {
+		const struct conf_diag *d = &c->diags[i];
+		if (d->pos.line)
+			fprintf(out, "%s:%u:%u: %s\n", d->pos.file, d->pos.line, d->pos.col, d->msg);
+		else
+			fprintf(out, "%s: %s\n", d->pos.file, d->msg);
+	}
+}
+
+struct conf_jail *conf_find_jail(struct conf *c, const char *name)
+{
+	for (size_t i = 0; i < c->njails; i++)
+		if (lj_str_eq(c->jails[i].name, name))
+			return &c->jails[i];
+	return NULL;
+}
+
+const struct conf_param *conf_jail_param(const struct conf_jail *j, const char *name)
+{
+	for (size_t i = 0; i < j->nparams; i++)
+		if (conf_names_equal(j->params[i].name, name))
+			return &j->params[i];
+	return NULL;
+}
+
+/*
+ * jail(8): a "*" component makes a wildcard name; a non-final "*" matches one
+ * component of a jail name, a final one matches one or more.
+ */
+bool conf_name_is_wildcard(const char *name)
+{
+	for (const char *w = strchr(name, '*'); w; w = strchr(w + 1, '*'))
+		if ((w == name || w[-1] == '.') && (w[1] == '\0' || w[1] == '.'))
+			return true;
+	return false;
+}
+
+bool conf_wildcard_match(const char *jail, const char *pattern)
+{
+	const char *j = jail, *w = pattern, *jd, *wd;
+
+	while ((jd = strchr(j, '.')) && (wd = strchr(w, '.'))) {
+		if (strncmp(j, w, (size_t)(jd - j) + 1) != 0 && strncmp(w, "*.", 2) != 0)
+			return false;
+		j = jd + 1;
+		w = wd + 1;
+	}
+	return lj_str_eq(j, w) || lj_str_eq(w, "*");
+}
+
+static bool names_equal_no(const char *a, const char *b)
+{
+	return (lj_str_starts(a, "no") && lj_str_eq(a + 2, b)) ||
+	       (lj_str_starts(b, "no") && lj_str_eq(a, b + 2));
+}
+
+/* jail(8)'s rule: names are equal up to a "no" prefix on any one component. */
+bool conf_names_equal(const char *a, const char *b)
+{
+	const char *dot;
+
+	if (lj_str_eq(a, b) || names_equal_no(a, b))
+		return true;
+	while ((dot = strchr(a, '.')) && strncmp(a, b, (size_t)(dot - a) + 1) == 0) {
+		b += dot - a + 1;
+		a = dot + 1;
+		if (names_equal_no(a, b))
+			return true;
+	}
+	return false;
+}

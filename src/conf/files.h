@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef LJAIL_CONF_FILES_H
+#define LJAIL_CONF_FILES_H
+
+#include "conf/conf.h"
+
+/*
+ * Loads conf_file when it exists, then every conf_dir/NAME.conf in name order
+ * that conf_file did not already include. No file at all is an empty
+ * configuration, not an error.
+ */
+int conf_load_defaults(struct conf *c, const char *conf_file, const char *conf_dir);
+
+#endif
