@@ -128,11 +128,14 @@ int cli_load_config(struct cli *cli, struct conf *c, enum conf_check_mode mode)
 		rc = conf_load_file(c, cli->config_file);
 	else
 		rc = conf_load_defaults(c, cli->paths.conf_file, cli->paths.conf_dir);
+	/* Resolve only what parsed; the names are checked either way. */
 	if (rc == 0)
 		rc = conf_resolve(c);
+	int check = conf_check(c, mode);
 	if (rc == 0)
-		rc = conf_check(c, mode);
+		rc = check;
 	if (c->ndiags) {
+		conf_diag_sort(c);
 		conf_diag_print(c, stderr);
 		return LJ_EXIT_USAGE;
 	}

@@ -19,6 +19,12 @@
  * way in each, one message is enough. Drops the diagnostics from index
  * `from` on that repeat an earlier one.
  */
+static const char *without_jail(const char *msg)
+{
+	const char *end = lj_str_starts(msg, "jail '") ? strstr(msg, "': ") : NULL;
+	return end ? end + 3 : msg;
+}
+
 static void drop_repeats(struct conf *c, size_t from)
 {
 	size_t keep = from;
@@ -28,7 +34,8 @@ static void drop_repeats(struct conf *c, size_t from)
 		for (size_t k = 0; k < from && !repeat; k++)
 			repeat = c->diags[k].pos.file == d->pos.file &&
 				 c->diags[k].pos.line == d->pos.line &&
-				 c->diags[k].pos.col == d->pos.col && lj_str_eq(c->diags[k].msg, d->msg);
+				 c->diags[k].pos.col == d->pos.col &&
+				 lj_str_eq(without_jail(c->diags[k].msg), without_jail(d->msg));
 		if (repeat)
 			free(d->msg);
 		else
@@ -97,7 +104,7 @@ static const char *check_address(const char *value, int family)
 	return NULL;
 }
 
-static void check_values(struct conf *c, const struct conf_param *p)
+static void check_values(struct conf *c, const char *jail, const struct conf_param *p)
 {
 	const struct conf_param_def *d = p->def;
 	const char *name = p->name;
@@ -105,27 +112,27 @@ static void check_values(struct conf *c, const struct conf_param *p)
 	switch (d->type) {
 	case CONF_T_BOOL:
 		if (p->nvalues && !is_bool_word(p->values[p->nvalues - 1]))
-			conf_diag_add(c, p->pos, "%s: '%s' is not a boolean (true, false or a number)",
+			conf_diag_add(c, p->pos, "jail '%s': %s: '%s' is not a boolean (true, false or a number)", jail,
 				      name, p->values[p->nvalues - 1]);
 		break;
 	case CONF_T_INT:
 		if (p->nvalues != 1)
-			conf_diag_add(c, p->pos, "%s takes one integer, not %zu values", name,
+			conf_diag_add(c, p->pos, "jail '%s': %s takes one integer, not %zu values", jail, name,
 				      p->nvalues);
 		else if (!parse_int(p->values[0], NULL))
-			conf_diag_add(c, p->pos, "%s: '%s' is not an integer", name, p->values[0]);
+			conf_diag_add(c, p->pos, "jail '%s': %s: '%s' is not an integer", jail, name, p->values[0]);
 		break;
 	case CONF_T_STRING:
 		if (p->nvalues != 1)
-			conf_diag_add(c, p->pos, "%s takes one value, not %zu", name, p->nvalues);
+			conf_diag_add(c, p->pos, "jail '%s': %s takes one value, not %zu", jail, name, p->nvalues);
 		break;
 	case CONF_T_LIST:
 		break;
 	case CONF_T_JAILSYS:
 		if (p->nvalues > 1)
-			conf_diag_add(c, p->pos, "%s takes one value, not %zu", name, p->nvalues);
+			conf_diag_add(c, p->pos, "jail '%s': %s takes one value, not %zu", jail, name, p->nvalues);
 		else if (p->nvalues == 1 && !is_jailsys_word(p->values[0]))
-			conf_diag_add(c, p->pos, "%s: '%s' is not one of new, inherit or disable",
+			conf_diag_add(c, p->pos, "jail '%s': %s: '%s' is not one of new, inherit or disable", jail,
 				      name, p->values[0]);
 		break;
 	case CONF_T_IP4:
@@ -135,7 +142,7 @@ static void check_values(struct conf *c, const struct conf_param *p)
 									      ? AF_INET
 									      : AF_INET6);
 			if (want) {
-				conf_diag_add(c, p->pos, "%s: '%s' is not %s", name, p->values[i],
+				conf_diag_add(c, p->pos, "jail '%s': %s: '%s' is not %s", jail, name, p->values[i],
 					      want);
 				break;
 			}
@@ -153,7 +160,7 @@ static bool value_allowed(const struct conf_param_def *d, const char *value)
 }
 
 /* Whether this host can do what the parameter asks. */
-static void check_host(struct conf *c, const struct conf_param *p)
+static void check_host(struct conf *c, const char *jail, const struct conf_param *p)
 {
 	const struct conf_param_def *d = p->def;
 
@@ -161,14 +168,14 @@ static void check_host(struct conf *c, const struct conf_param *p)
 		/* A boolean that turns off what Linux cannot do asks for nothing. */
 		if (d->type == CONF_T_BOOL && !bool_is_true(p))
 			return;
-		conf_diag_add(c, p->pos, "parameter '%s' is not supported on Linux: %s", p->name,
+		conf_diag_add(c, p->pos, "jail '%s': parameter '%s' is not supported on Linux: %s", jail, p->name,
 			      d->linux);
 		return;
 	}
 	if (d->only) {
 		for (size_t i = 0; i < p->nvalues; i++) {
 			if (!value_allowed(d, p->values[i])) {
-				conf_diag_add(c, p->pos, "%s = %s is not possible on Linux: %s",
+				conf_diag_add(c, p->pos, "jail '%s': %s = %s is not possible on Linux: %s", jail,
 					      p->name, p->values[i], d->linux);
 				return;
 			}
@@ -225,9 +232,9 @@ int conf_check(struct conf *c, enum conf_check_mode mode)
 			if (!p->def)
 				continue; /* reported with its statement */
 			size_t n = c->ndiags;
-			check_values(c, p);
+			check_values(c, j->name, p);
 			if (mode == CONF_CHECK_HOST && c->ndiags == n)
-				check_host(c, p);
+				check_host(c, j->name, p);
 			drop_repeats(c, n);
 		}
 	}

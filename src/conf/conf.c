@@ -82,6 +82,37 @@ void conf_diag_add(struct conf *c, struct conf_pos pos, const char *fmt, ...)
 	va_end(ap);
 }
 
+static const struct conf *sort_conf;
+
+static size_t file_rank(const char *file)
+{
+	for (size_t i = 0; i < sort_conf->nfiles; i++)
+		if (sort_conf->files[i] == file)
+			return i;
+	return (size_t)-1;
+}
+
+static int diag_order(const void *pa, const void *pb)
+{
+	const struct conf_diag *a = pa, *b = pb;
+	size_t fa = file_rank(a->pos.file), fb = file_rank(b->pos.file);
+	if (fa != fb)
+		return fa < fb ? -1 : 1;
+	if (a->pos.line != b->pos.line)
+		return a->pos.line < b->pos.line ? -1 : 1;
+	if (a->pos.col != b->pos.col)
+		return a->pos.col < b->pos.col ? -1 : 1;
+	return a < b ? -1 : a > b; /* keep the order of equal positions */
+}
+
+void conf_diag_sort(struct conf *c)
+{
+	/* qsort is not stable; the address tiebreak keeps it so in practice. */
+	sort_conf = c;
+	qsort(c->diags, c->ndiags, sizeof(c->diags[0]), diag_order);
+	sort_conf = NULL;
+}
+
 void conf_diag_print(const struct conf *c, FILE *out)
 {
 	for (size_t i = 0; i < c->ndiags; i++) {

@@ -116,6 +116,8 @@ void conf_release(struct conf *c);
 /* Records a diagnostic at pos. */
 void conf_diag_add(struct conf *c, struct conf_pos pos, const char *fmt, ...) LJ_PRINTF(3, 4);
 void conf_diag_print(const struct conf *c, FILE *out);
+/* Orders diagnostics by file (in the order read), line and column. */
+void conf_diag_sort(struct conf *c);
 /* A stable name for positions in c; the string lives as long as c. */
 const char *conf_intern_file(struct conf *c, const char *name);
 

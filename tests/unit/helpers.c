@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "helpers.h"
 
+#include <errno.h>
 #include <ftw.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +13,10 @@ struct conf *t_load(const char *text, enum conf_check_mode mode)
 {
 	struct conf *c = lj_xcalloc(1, sizeof(*c));
 	conf_init(c);
-	if (conf_load_buffer(c, "test.conf", text, strlen(text)) == 0 && conf_resolve(c) == 0)
-		conf_check(c, mode);
+	if (conf_load_buffer(c, "test.conf", text, strlen(text)) == 0)
+		conf_resolve(c);
+	conf_check(c, mode);
+	conf_diag_sort(c);
 	return c;
 }
 

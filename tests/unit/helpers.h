@@ -10,6 +10,9 @@
 
 #include <cmocka.h>
 
+#include <errno.h>
+#include <sys/stat.h>
+
 #include "conf/conf.h"
 
 /* Parses text as "test.conf", then resolves and checks it when that worked. */

@@ -1,2 +1,133 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "helpers.h"
-int main(void){return 0;}
+
+#include <stdlib.h>
+#include <string.h>
+
+static void test_statements(void **state)
+{
+	(void)state;
+	struct conf *c = t_load("persist;\n$v = 1;\na { path = /x; mount += y; depend b; }\n",
+				CONF_CHECK_SYNTAX);
+	assert_int_equal(c->nblocks, 2);
+	assert_string_equal(c->blocks[0].name, "*");
+	assert_true(c->blocks[0].wildcard);
+	assert_int_equal(c->blocks[0].nstmts, 2);
+	assert_int_equal(c->blocks[0].stmts[0].nvalues, 0);
+	assert_true(c->blocks[0].stmts[1].flags & CONF_STMT_VAR);
+	const struct conf_block *a = &c->blocks[1];
+	assert_string_equal(a->name, "a");
+	assert_int_equal(a->nstmts, 3);
+	assert_true(a->stmts[1].flags & CONF_STMT_APPEND);
+	assert_string_equal(a->stmts[2].name, "depend");
+	assert_string_equal(a->stmts[2].values[0].text, "b");
+	assert_int_equal(a->stmts[0].pos.line, 3);
+	assert_int_equal(a->stmts[0].pos.col, 5);
+	t_free(c);
+}
+
+static void test_empty_statements_and_files(void **state)
+{
+	(void)state;
+	assert_show("", "|", "");
+	assert_show(";;\n# nothing\n", "|", "");
+	assert_show("a { ; ; }\n;", "|", "name=a\n");
+}
+
+static void test_quoted_block_names(void **state)
+{
+	(void)state;
+	assert_show("\"a\" { } 'b' { }\n", "|", "name=a\nname=b\n");
+}
+
+static void test_include(void **state)
+{
+	(void)state;
+	char *dir = t_tmpdir();
+	t_write(dir, "jail.conf",
+		"$root = /jails;\npath = \"$root/$name\";\n.include \"jail.conf.d/*.conf\";\n"
+		".include \"missing[.]conf\";\n");
+	char *sub = lj_xasprintf("%s/jail.conf.d", dir);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	t_write(sub, "b.conf", "b { $id = 2; host.hostname = \"h$id\"; }\n");
+	t_write(sub, "a.conf", "a { $id = 1; host.hostname = \"h$id\"; }\n");
+
+	struct conf c;
+	conf_init(&c);
+	char *main_conf = lj_xasprintf("%s/jail.conf", dir);
+	assert_int_equal(conf_load_file(&c, main_conf), 0);
+	assert_int_equal(conf_resolve(&c), 0);
+	assert_int_equal(conf_check(&c, CONF_CHECK_HOST), 0);
+	char *s = t_show_e(&c, "|");
+	assert_string_equal(s, "name=a|path=/jails/a|host.hostname=h1\n"
+			       "name=b|path=/jails/b|host.hostname=h2\n");
+	char *a_conf = lj_xasprintf("%s/a.conf", sub);
+	assert_true(conf_file_loaded(&c, a_conf));
+	free(a_conf);
+	free(s);
+	conf_release(&c);
+
+	/* A file that includes itself is a loop, reported where it happens. */
+	t_write(dir, "loop.conf", ".include \"loop.conf\";\n");
+	char *loop = lj_xasprintf("%s/loop.conf", dir);
+	conf_init(&c);
+	assert_int_equal(conf_load_file(&c, loop), -EINVAL);
+	assert_int_equal(c.ndiags, 1);
+	assert_non_null(strstr(c.diags[0].msg, "include loop"));
+	assert_int_equal(c.diags[0].pos.line, 1);
+	conf_release(&c);
+
+	free(loop);
+	free(main_conf);
+	free(sub);
+	t_rmtree(dir);
+	free(dir);
+}
+
+static void test_include_depth(void **state)
+{
+	(void)state;
+	char *dir = t_tmpdir();
+	for (int i = 0; i < 12; i++) {
+		char name[32], text[64];
+		snprintf(name, sizeof(name), "f%d.conf", i);
+		snprintf(text, sizeof(text), ".include \"f%d.conf\";\n", i + 1);
+		t_write(dir, name, text);
+	}
+	t_write(dir, "f12.conf", "a { }\n");
+	char *first = lj_xasprintf("%s/f0.conf", dir);
+	struct conf c;
+	conf_init(&c);
+	assert_int_equal(conf_load_file(&c, first), -EINVAL);
+	assert_int_equal(c.ndiags, 1);
+	assert_string_equal(c.diags[0].msg, ".include nested deeper than 8 files");
+	conf_release(&c);
+	free(first);
+	t_rmtree(dir);
+	free(dir);
+}
+
+static void test_include_in_block(void **state)
+{
+	(void)state;
+	char *dir = t_tmpdir();
+	t_write(dir, "common.conf", "persist;\nmount.devfs;\n");
+	char *text = lj_xasprintf("a { path = /a; .include \"%s/common.conf\"; }\n", dir);
+	assert_show(text, "|", "name=a|path=/a|persist|mount.devfs\n");
+	free(text);
+	t_rmtree(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_statements),
+		cmocka_unit_test(test_empty_statements_and_files),
+		cmocka_unit_test(test_quoted_block_names),
+		cmocka_unit_test(test_include),
+		cmocka_unit_test(test_include_depth),
+		cmocka_unit_test(test_include_in_block),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
