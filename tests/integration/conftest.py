@@ -1,0 +1,27 @@
+"""Shared fixtures: the ljail binary under test and a private ljail root."""
+import os
+import subprocess
+
+import pytest
+
+LJAIL = os.environ.get("LJAIL_BIN") or os.path.join(
+    os.path.dirname(__file__), "..", "..", "build", "ljail")
+SOURCE = os.environ.get("LJAIL_SOURCE") or os.path.join(os.path.dirname(__file__), "..", "..")
+
+
+def run(*args, input=None, env=None):
+    """Runs ljail; returns (exit status, stdout, stderr)."""
+    full_env = dict(os.environ)
+    full_env.pop("LJAIL_ROOT", None)
+    if env:
+        full_env.update(env)
+    p = subprocess.run([LJAIL, *args], input=input, capture_output=True, text=True,
+                       env=full_env, timeout=60)
+    return p.returncode, p.stdout, p.stderr
+
+
+@pytest.fixture
+def root(tmp_path):
+    """A private ljail root (-R) with an empty configuration folder."""
+    (tmp_path / "etc" / "ljail" / "jail.conf.d").mkdir(parents=True)
+    return tmp_path
