@@ -107,6 +107,8 @@ static int diag_order(const void *pa, const void *pb)
 
 void conf_diag_sort(struct conf *c)
 {
+	if (c->ndiags < 2)
+		return;
 	/* qsort is not stable; the address tiebreak keeps it so in practice. */
 	sort_conf = c;
 	qsort(c->diags, c->ndiags, sizeof(c->diags[0]), diag_order);

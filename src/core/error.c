@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static void lj_error_vformat(struct lj_error *err, const char *fmt, va_list ap)
+LJ_PRINTF(2, 0) static void lj_error_vformat(struct lj_error *err, const char *fmt, va_list ap)
 {
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 }
