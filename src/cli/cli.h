@@ -15,7 +15,7 @@
 
 struct cli {
 	const char *config_file; /* -f FILE, or NULL for the default files */
-	const char *root;	 /* -R DIR or LJAIL_ROOT */
+	const char *root;        /* -R DIR or LJAIL_ROOT */
 	bool json;
 	int verbosity; /* -1 with -q, 1 with -v */
 	struct lj_paths paths;

@@ -62,23 +62,12 @@ int cli_print_error(const struct lj_error *err)
 static bool handle_global(struct cli *cli, int opt)
 {
 	switch (opt) {
-	case 'f':
-		cli->config_file = optarg;
-		return true;
-	case 'R':
-		cli->root = optarg;
-		return true;
-	case 'q':
-		cli->verbosity = -1;
-		return true;
-	case 'v':
-		cli->verbosity = 1;
-		return true;
-	case OPT_JSON:
-		cli->json = true;
-		return true;
-	default:
-		return false;
+	case 'f': cli->config_file = optarg; return true;
+	case 'R': cli->root = optarg; return true;
+	case 'q': cli->verbosity = -1; return true;
+	case 'v': cli->verbosity = 1; return true;
+	case OPT_JSON: cli->json = true; return true;
+	default: return false;
 	}
 }
 

@@ -95,8 +95,9 @@ static const char *check_address(const char *value, int family)
 		long len;
 		if (!parse_int(slash, &len) || len < 0 || len > maxlen) {
 			if (family != AF_INET || inet_pton(AF_INET, slash, buf) != 1)
-				return family == AF_INET ? "a prefix length from 0 to 32 or a netmask"
-							 : "a prefix length from 0 to 128";
+				return family == AF_INET
+					       ? "a prefix length from 0 to 32 or a netmask"
+					       : "a prefix length from 0 to 128";
 		}
 	}
 	if (inet_pton(family, copy, buf) != 1)
@@ -112,38 +113,42 @@ static void check_values(struct conf *c, const char *jail, const struct conf_par
 	switch (d->type) {
 	case CONF_T_BOOL:
 		if (p->nvalues && !is_bool_word(p->values[p->nvalues - 1]))
-			conf_diag_add(c, p->pos, "jail '%s': %s: '%s' is not a boolean (true, false or a number)", jail,
-				      name, p->values[p->nvalues - 1]);
+			conf_diag_add(
+				c, p->pos,
+				"jail '%s': %s: '%s' is not a boolean (true, false or a number)",
+				jail, name, p->values[p->nvalues - 1]);
 		break;
 	case CONF_T_INT:
 		if (p->nvalues != 1)
-			conf_diag_add(c, p->pos, "jail '%s': %s takes one integer, not %zu values", jail, name,
-				      p->nvalues);
+			conf_diag_add(c, p->pos, "jail '%s': %s takes one integer, not %zu values",
+				      jail, name, p->nvalues);
 		else if (!parse_int(p->values[0], NULL))
-			conf_diag_add(c, p->pos, "jail '%s': %s: '%s' is not an integer", jail, name, p->values[0]);
+			conf_diag_add(c, p->pos, "jail '%s': %s: '%s' is not an integer", jail,
+				      name, p->values[0]);
 		break;
 	case CONF_T_STRING:
 		if (p->nvalues != 1)
-			conf_diag_add(c, p->pos, "jail '%s': %s takes one value, not %zu", jail, name, p->nvalues);
+			conf_diag_add(c, p->pos, "jail '%s': %s takes one value, not %zu", jail,
+				      name, p->nvalues);
 		break;
-	case CONF_T_LIST:
-		break;
+	case CONF_T_LIST: break;
 	case CONF_T_JAILSYS:
 		if (p->nvalues > 1)
-			conf_diag_add(c, p->pos, "jail '%s': %s takes one value, not %zu", jail, name, p->nvalues);
+			conf_diag_add(c, p->pos, "jail '%s': %s takes one value, not %zu", jail,
+				      name, p->nvalues);
 		else if (p->nvalues == 1 && !is_jailsys_word(p->values[0]))
-			conf_diag_add(c, p->pos, "jail '%s': %s: '%s' is not one of new, inherit or disable", jail,
-				      name, p->values[0]);
+			conf_diag_add(c, p->pos,
+				      "jail '%s': %s: '%s' is not one of new, inherit or disable",
+				      jail, name, p->values[0]);
 		break;
 	case CONF_T_IP4:
 	case CONF_T_IP6:
 		for (size_t i = 0; i < p->nvalues; i++) {
-			const char *want = check_address(p->values[i], d->type == CONF_T_IP4
-									      ? AF_INET
-									      : AF_INET6);
+			const char *want = check_address(
+				p->values[i], d->type == CONF_T_IP4 ? AF_INET : AF_INET6);
 			if (want) {
-				conf_diag_add(c, p->pos, "jail '%s': %s: '%s' is not %s", jail, name, p->values[i],
-					      want);
+				conf_diag_add(c, p->pos, "jail '%s': %s: '%s' is not %s", jail,
+					      name, p->values[i], want);
 				break;
 			}
 		}
@@ -168,15 +173,16 @@ static void check_host(struct conf *c, const char *jail, const struct conf_param
 		/* A boolean that turns off what Linux cannot do asks for nothing. */
 		if (d->type == CONF_T_BOOL && !bool_is_true(p))
 			return;
-		conf_diag_add(c, p->pos, "jail '%s': parameter '%s' is not supported on Linux: %s", jail, p->name,
-			      d->linux);
+		conf_diag_add(c, p->pos, "jail '%s': parameter '%s' is not supported on Linux: %s",
+			      jail, p->name, d->linux);
 		return;
 	}
 	if (d->only) {
 		for (size_t i = 0; i < p->nvalues; i++) {
 			if (!value_allowed(d, p->values[i])) {
-				conf_diag_add(c, p->pos, "jail '%s': %s = %s is not possible on Linux: %s", jail,
-					      p->name, p->values[i], d->linux);
+				conf_diag_add(c, p->pos,
+					      "jail '%s': %s = %s is not possible on Linux: %s",
+					      jail, p->name, p->values[i], d->linux);
 				return;
 			}
 		}
@@ -188,8 +194,9 @@ static void check_jail_name(struct conf *c, const struct conf_jail *j)
 {
 	const char *n = j->name;
 	size_t len = strlen(n);
-	bool ok = len > 0 && len <= 255 && strspn(n, "abcdefghijklmnopqrstuvwxyz"
-						     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") == len;
+	bool ok = len > 0 && len <= 255 &&
+		  strspn(n, "abcdefghijklmnopqrstuvwxyz"
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") == len;
 
 	ok = ok && n[0] != '.' && n[0] != '-' && n[len - 1] != '.' && !strstr(n, "..");
 	if (!ok)
@@ -209,8 +216,9 @@ static void check_statement_names(struct conf *c)
 				continue;
 			const char *hint = conf_param_suggest(s->name);
 			if (hint)
-				conf_diag_add(c, s->pos, "unknown parameter '%s'; did you mean '%s'?",
-					      s->name, hint);
+				conf_diag_add(c, s->pos,
+					      "unknown parameter '%s'; did you mean '%s'?", s->name,
+					      hint);
 			else
 				conf_diag_add(c, s->pos, "unknown parameter '%s'", s->name);
 		}

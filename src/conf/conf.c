@@ -120,7 +120,8 @@ void conf_diag_print(const struct conf *c, FILE *out)
 	for (size_t i = 0; i < c->ndiags; i++) {
 		const struct conf_diag *d = &c->diags[i];
 		if (d->pos.line)
-			fprintf(out, "%s:%u:%u: %s\n", d->pos.file, d->pos.line, d->pos.col, d->msg);
+			fprintf(out, "%s:%u:%u: %s\n", d->pos.file, d->pos.line, d->pos.col,
+				d->msg);
 		else
 			fprintf(out, "%s: %s\n", d->pos.file, d->msg);
 	}

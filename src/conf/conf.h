@@ -47,7 +47,7 @@ struct conf_value {
 };
 
 enum {
-	CONF_STMT_VAR = 1 << 0,	   /* `$name = ...`: a variable, not a parameter */
+	CONF_STMT_VAR = 1 << 0,    /* `$name = ...`: a variable, not a parameter */
 	CONF_STMT_APPEND = 1 << 1, /* `+=` */
 };
 
@@ -75,9 +75,9 @@ struct conf_param {
 	char *name;
 	char **values;
 	size_t nvalues;
-	struct conf_pos pos;		  /* the statement that last set it */
+	struct conf_pos pos;              /* the statement that last set it */
 	const struct conf_param_def *def; /* NULL until checked, or if unknown */
-	bool negated;			  /* a "no" prefix on a boolean */
+	bool negated;                     /* a "no" prefix on a boolean */
 };
 
 struct conf_jail {

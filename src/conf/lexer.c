@@ -119,8 +119,7 @@ static void decode_escape(struct conf_lexer *lx, struct lj_strbuf *sb)
 	} else {
 		advance(lx);
 		switch (c) {
-		case '\n':
-			return; /* a continuation line */
+		case '\n': return; /* a continuation line */
 		case 'a': value = '\a'; break;
 		case 'b': value = '\b'; break;
 		case 'f': value = '\f'; break;
@@ -134,7 +133,8 @@ static void decode_escape(struct conf_lexer *lx, struct lj_strbuf *sb)
 	value &= 0xff;
 	/* jail(8) would cut the string short here; say so instead. */
 	if (value == 0) {
-		conf_diag_add(lx->conf, pos, "escape gives a NUL character, which no value can hold");
+		conf_diag_add(lx->conf, pos,
+			      "escape gives a NUL character, which no value can hold");
 		return;
 	}
 	lj_strbuf_addc(sb, (char)value);
@@ -342,9 +342,7 @@ static void lex_token(struct conf_lexer *lx, struct conf_token *tok)
 		int c = peek(lx, 0);
 
 		switch (c) {
-		case -1:
-			emit(lx, tok, CONF_TOK_EOF, pos, NULL);
-			return;
+		case -1: emit(lx, tok, CONF_TOK_EOF, pos, NULL); return;
 		case '+':
 			if (peek(lx, 1) == '=') {
 				advance(lx);
@@ -360,7 +358,7 @@ static void lex_token(struct conf_lexer *lx, struct conf_token *tok)
 		case '}': {
 			static const char punct[] = "=,;{}";
 			static const enum conf_tok_kind kinds[] = {
-				CONF_TOK_EQ,   CONF_TOK_COMMA,	CONF_TOK_SEMI,
+				CONF_TOK_EQ,     CONF_TOK_COMMA,  CONF_TOK_SEMI,
 				CONF_TOK_LBRACE, CONF_TOK_RBRACE,
 			};
 			advance(lx);
@@ -378,8 +376,8 @@ static void lex_token(struct conf_lexer *lx, struct conf_token *tok)
 		case '\'':
 		case '"':
 			if (!quote_closes(lx, (char)c)) {
-				conf_diag_add(lx->conf, pos, "unterminated string: %c without closing %c",
-					      c, c);
+				conf_diag_add(lx->conf, pos,
+					      "unterminated string: %c without closing %c", c, c);
 				skip_to_eol(lx);
 				lx->in_string = false;
 				continue;
@@ -387,8 +385,7 @@ static void lex_token(struct conf_lexer *lx, struct conf_token *tok)
 			advance(lx);
 			lex_quoted_text(lx, tok, (char)c, pos);
 			return;
-		default:
-			break;
+		default: break;
 		}
 
 		if (is_atom_char(c) || strchr("$*+/\\", c)) {
@@ -399,7 +396,8 @@ static void lex_token(struct conf_lexer *lx, struct conf_token *tok)
 			conf_diag_add(lx->conf, pos, "unexpected character '%c'", c);
 		else
 			conf_diag_add(lx->conf, pos,
-				      "unexpected byte 0x%02x (quote values with such characters)", c);
+				      "unexpected byte 0x%02x (quote values with such characters)",
+				      c);
 		advance(lx);
 		lx->in_string = false;
 	}
@@ -415,12 +413,8 @@ const char *conf_token_describe(const struct conf_token *tok, char *buf, size_t 
 	case CONF_TOK_SEMI: return "';'";
 	case CONF_TOK_LBRACE: return "'{'";
 	case CONF_TOK_RBRACE: return "'}'";
-	case CONF_TOK_VAR:
-		snprintf(buf, size, "variable '$%s'", tok->text);
-		return buf;
-	case CONF_TOK_STR:
-		snprintf(buf, size, "'%s'", tok->text);
-		return buf;
+	case CONF_TOK_VAR: snprintf(buf, size, "variable '$%s'", tok->text); return buf;
+	case CONF_TOK_STR: snprintf(buf, size, "'%s'", tok->text); return buf;
 	}
 	return "token";
 }

@@ -15,12 +15,12 @@
 
 enum conf_tok_kind {
 	CONF_TOK_EOF,
-	CONF_TOK_STR,	 /* a piece of a string; text holds its decoded bytes */
-	CONF_TOK_VAR,	 /* a variable reference; text holds the name */
-	CONF_TOK_PLEQ,	 /* += */
-	CONF_TOK_EQ,	 /* = */
-	CONF_TOK_COMMA,	 /* , */
-	CONF_TOK_SEMI,	 /* ; */
+	CONF_TOK_STR,    /* a piece of a string; text holds its decoded bytes */
+	CONF_TOK_VAR,    /* a variable reference; text holds the name */
+	CONF_TOK_PLEQ,   /* += */
+	CONF_TOK_EQ,     /* = */
+	CONF_TOK_COMMA,  /* , */
+	CONF_TOK_SEMI,   /* ; */
 	CONF_TOK_LBRACE, /* { */
 	CONF_TOK_RBRACE, /* } */
 };

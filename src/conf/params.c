@@ -9,11 +9,20 @@
 #define ONLY(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 /* Kernel parameters of jail(2), then jail(8)'s pseudo-parameters. */
-#define K(n, t, s, l)	 {.name = n, .type = CONF_T_##t, .support = CONF_##s, .linux = l}
-#define KO(n, t, s, o, l) \
-	{.name = n, .type = CONF_T_##t, .support = CONF_##s, .only = o, .linux = l}
-#define P(n, t, s, l) \
-	{.name = n, .type = CONF_T_##t, .support = CONF_##s, .pseudo = true, .linux = l}
+/* clang-format off: one entry per line keeps the table readable (and
+ * scripts/params-mdoc reads it). */
+#define K(n, t, s, l)                                                                              \
+	{                                                                                          \
+		.name = n, .type = CONF_T_##t, .support = CONF_##s, .linux = l                     \
+	}
+#define KO(n, t, s, o, l)                                                                          \
+	{                                                                                          \
+		.name = n, .type = CONF_T_##t, .support = CONF_##s, .only = o, .linux = l          \
+	}
+#define P(n, t, s, l)                                                                              \
+	{                                                                                          \
+		.name = n, .type = CONF_T_##t, .support = CONF_##s, .pseudo = true, .linux = l     \
+	}
 
 const struct conf_param_def conf_param_table[] = {
 	K("jid", INT, SUPPORTED, "the jail's number, unique among running jails"),
@@ -30,8 +39,7 @@ const struct conf_param_def conf_param_table[] = {
 	K("securelevel", INT, UNSUPPORTED, "Linux has no securelevel"),
 	KO("enforce_statfs", INT, MAPPED, ONLY("2"),
 	   "a private mount namespace shows only the jail's own mounts, as 2 does"),
-	KO("children.max", INT, MAPPED, ONLY("0"),
-	   "jails cannot create jails on Linux, as with 0"),
+	KO("children.max", INT, MAPPED, ONLY("0"), "jails cannot create jails on Linux, as with 0"),
 	K("children.cur", INT, UNSUPPORTED, "read-only on FreeBSD"),
 	K("cpuset.id", INT, UNSUPPORTED, "read-only on FreeBSD; no cpuset ids on Linux"),
 	K("osrelease", STRING, UNSUPPORTED, "the Linux kernel release cannot be changed per jail"),
@@ -94,10 +102,8 @@ const struct conf_param_def conf_param_table[] = {
 	K("allow.extattr", BOOL, UNSUPPORTED, "no system extended attributes from jails"),
 	K("allow.adjtime", BOOL, UNSUPPORTED, "the host clock is never adjusted from a jail"),
 	K("allow.settime", BOOL, UNSUPPORTED, "the host clock is never set from a jail"),
-	K("allow.routing", BOOL, MAPPED,
-	  "CAP_NET_ADMIN over the jail's own network namespace"),
-	K("allow.unprivileged_parent_tampering", BOOL, UNSUPPORTED,
-	  "no parent jails on Linux"),
+	K("allow.routing", BOOL, MAPPED, "CAP_NET_ADMIN over the jail's own network namespace"),
+	K("allow.unprivileged_parent_tampering", BOOL, UNSUPPORTED, "no parent jails on Linux"),
 	K("allow.vmm", BOOL, UNSUPPORTED, "no bhyve; /dev/kvm is never given to jails"),
 
 	P("allow.dying", BOOL, UNSUPPORTED, "Linux jails do not linger dying"),
@@ -135,6 +141,8 @@ const struct conf_param_def conf_param_table[] = {
 	  "host interfaces moved into the jail, and back on stop"),
 	P("zfs.dataset", LIST, UNSUPPORTED, "no ZFS delegation to jails here"),
 };
+
+/* clang-format on */
 
 const size_t conf_param_count = LJ_ARRAY_SIZE(conf_param_table);
 

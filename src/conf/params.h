@@ -11,18 +11,18 @@
 #include <stddef.h>
 
 enum conf_type {
-	CONF_T_BOOL,	/* valueless, true/false or a number; "no" prefix */
-	CONF_T_INT,	/* one integer */
-	CONF_T_STRING,	/* one string */
-	CONF_T_LIST,	/* any number of strings; += appends */
+	CONF_T_BOOL,    /* valueless, true/false or a number; "no" prefix */
+	CONF_T_INT,     /* one integer */
+	CONF_T_STRING,  /* one string */
+	CONF_T_LIST,    /* any number of strings; += appends */
 	CONF_T_JAILSYS, /* new, inherit or disable; valueless means new */
-	CONF_T_IP4,	/* IPv4 addresses: [IFACE|]ADDR[/PREFIX], ... */
-	CONF_T_IP6,	/* IPv6 addresses: [IFACE|]ADDR[/PREFIX], ... */
+	CONF_T_IP4,     /* IPv4 addresses: [IFACE|]ADDR[/PREFIX], ... */
+	CONF_T_IP6,     /* IPv6 addresses: [IFACE|]ADDR[/PREFIX], ... */
 };
 
 enum conf_support {
-	CONF_SUPPORTED,	  /* the same meaning as on FreeBSD */
-	CONF_MAPPED,	  /* done by the Linux mechanism the table names */
+	CONF_SUPPORTED,   /* the same meaning as on FreeBSD */
+	CONF_MAPPED,      /* done by the Linux mechanism the table names */
 	CONF_UNSUPPORTED, /* nothing on Linux does it; refused, never ignored */
 };
 
@@ -30,9 +30,9 @@ struct conf_param_def {
 	const char *name;
 	enum conf_type type;
 	enum conf_support support;
-	bool pseudo;		 /* jail(8)'s own parameter, not the kernel's */
+	bool pseudo;             /* jail(8)'s own parameter, not the kernel's */
 	const char *const *only; /* the values possible on Linux; NULL: any */
-	const char *linux;	 /* what it does here, or why it cannot */
+	const char *linux;       /* what it does here, or why it cannot */
 };
 
 extern const struct conf_param_def conf_param_table[];

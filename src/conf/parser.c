@@ -45,7 +45,7 @@ struct parser {
 	struct conf_lexer lx;
 	struct conf_token tok;
 	struct conf_pos prev_end; /* just after the previous token */
-	const char *dir;	  /* where relative includes start */
+	const char *dir;          /* where relative includes start */
 	unsigned depth;
 	const struct include_chain *chain;
 };
@@ -85,8 +85,7 @@ static void recover(struct parser *p)
 	unsigned depth = 0;
 	for (;;) {
 		switch (p->tok.kind) {
-		case CONF_TOK_EOF:
-			return;
+		case CONF_TOK_EOF: return;
 		case CONF_TOK_SEMI:
 			next(p);
 			if (depth == 0)
@@ -104,9 +103,7 @@ static void recover(struct parser *p)
 			if (depth == 0)
 				return;
 			break;
-		default:
-			next(p);
-			break;
+		default: next(p); break;
 		}
 	}
 }
@@ -215,9 +212,8 @@ static void parse_include(struct parser *p, struct conf_stmt *s, struct context 
 		return;
 	}
 
-	LJ_CLEANUP_FREE char *pattern = v->text[0] == '/'
-						? lj_xstrdup(v->text)
-						: lj_xasprintf("%s/%s", p->dir, v->text);
+	LJ_CLEANUP_FREE char *pattern =
+		v->text[0] == '/' ? lj_xstrdup(v->text) : lj_xasprintf("%s/%s", p->dir, v->text);
 	glob_t g = {0};
 	int rc = glob(pattern, 0, NULL, &g);
 	if (rc == GLOB_NOMATCH) {
@@ -231,7 +227,8 @@ static void parse_include(struct parser *p, struct conf_stmt *s, struct context 
 				      strerror(ENOENT));
 	} else if (rc != 0) {
 		conf_diag_add(p->c, v->pos, "cannot read '%s': %s", pattern,
-			      rc == GLOB_NOSPACE ? strerror(ENOMEM) : strerror(errno ? errno : EIO));
+			      rc == GLOB_NOSPACE ? strerror(ENOMEM)
+						 : strerror(errno ? errno : EIO));
 	} else {
 		for (size_t i = 0; i < g.gl_pathc; i++)
 			load_file(p->c, g.gl_pathv[i], v->pos, ctx, p->depth + 1, p->chain);
@@ -278,8 +275,10 @@ static void parse_statement(struct parser *p, struct context ctx)
 		s.name = lj_steal_ptr(&p->tok.text);
 		next(p);
 		if (is_piece(&p->tok) && p->tok.joined) {
-			conf_diag_add(p->c, p->tok.pos, "a variable name cannot be joined with "
-							"other text ('$%s')", s.name);
+			conf_diag_add(p->c, p->tok.pos,
+				      "a variable name cannot be joined with "
+				      "other text ('$%s')",
+				      s.name);
 			bad_name = true;
 		}
 	} else {
@@ -387,13 +386,9 @@ static void parse_conf(struct parser *p, struct context ctx, const struct conf_b
 			conf_diag_add(p->c, p->tok.pos, "'}' without a jail block to close");
 			next(p);
 			break;
-		case CONF_TOK_SEMI:
-			next(p);
-			break;
+		case CONF_TOK_SEMI: next(p); break;
 		case CONF_TOK_STR:
-		case CONF_TOK_VAR:
-			parse_statement(p, ctx);
-			break;
+		case CONF_TOK_VAR: parse_statement(p, ctx); break;
 		default:
 			error_at_token(p, "expected a parameter or a jail block");
 			recover(p);
@@ -479,8 +474,7 @@ static int load_file(struct conf *c, const char *path, struct conf_pos from, str
 	struct include_chain link = {.up = chain, .id = {st.st_dev, st.st_ino}};
 	for (const struct include_chain *l = chain; l; l = l->up) {
 		if (l->id.dev == link.id.dev && l->id.ino == link.id.ino) {
-			conf_diag_add(c, from, "'%s' is already being read: an include loop",
-				      path);
+			conf_diag_add(c, from, "'%s' is already being read: an include loop", path);
 			return -ELOOP;
 		}
 	}

@@ -19,8 +19,11 @@
  */
 void conf_print_quoted(FILE *out, const char *s)
 {
-	int q = !*s ? '"' : strchr(s, '\'') ? '"' : strchr(s, '"') ? '\'' :
-		strpbrk(s, " \t") ? '"' : 0;
+	int q = !*s                 ? '"'
+		: strchr(s, '\'')   ? '"'
+		: strchr(s, '"')    ? '\''
+		: strpbrk(s, " \t") ? '"'
+				    : 0;
 
 	if (q)
 		fputc(q, out);
@@ -97,14 +100,14 @@ static void print_json_value(FILE *out, const struct conf_param *p)
 		break;
 	case CONF_T_JAILSYS:
 		if (!last) {
-			fputs(!p->negated ? "\"new\"" : lj_str_eq(d->name, "vnet") ? "\"inherit\""
-										 : "\"disable\"",
+			fputs(!p->negated                  ? "\"new\""
+			      : lj_str_eq(d->name, "vnet") ? "\"inherit\""
+							   : "\"disable\"",
 			      out);
 			return;
 		}
 		break;
-	case CONF_T_STRING:
-		break;
+	case CONF_T_STRING: break;
 	case CONF_T_LIST:
 	case CONF_T_IP4:
 	case CONF_T_IP6:

@@ -102,8 +102,8 @@ static void add_param(struct rjail *j, const char *name, unsigned flags, bool ap
 	}
 	if (dp) {
 		if ((dp->flags ^ flags) & RP_VAR) {
-			jail_error(j, pos, "variable '$%s' cannot have the same name as a parameter",
-				   name);
+			jail_error(j, pos,
+				   "variable '$%s' cannot have the same name as a parameter", name);
 			return;
 		}
 		if (dp->flags & RP_IMMUTABLE) {
@@ -121,8 +121,8 @@ static void add_param(struct rjail *j, const char *name, unsigned flags, bool ap
 			release_values(dp);
 	} else {
 		if ((flags & RP_VAR) && conf_param_find(name, NULL)) {
-			jail_error(j, pos, "variable '$%s' cannot have the same name as a parameter",
-				   name);
+			jail_error(j, pos,
+				   "variable '$%s' cannot have the same name as a parameter", name);
 			return;
 		}
 		dp = lj_xcalloc(1, sizeof(*dp));
@@ -214,8 +214,9 @@ static bool substitute_first(struct rjail *j, size_t *i, unsigned gen, size_t vi
 		return false;
 	}
 	if (vp->nvalues > 1 && (s->text[0] != '\0' || s->nrefs > 1)) {
-		jail_error(j, v->pos, "%s: '%s' has a list of values, which cannot be put inside "
-				      "another string",
+		jail_error(j, v->pos,
+			   "%s: '%s' has a list of values, which cannot be put inside "
+			   "another string",
 			   p->name, v->name);
 		goto bad;
 	}

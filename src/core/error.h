@@ -19,8 +19,8 @@ enum {
 };
 
 struct lj_error {
-	int code;	/* positive errno value, 0 when no error is set */
-	bool usage;	/* the user's input was wrong (exit 2), not the system */
+	int code;   /* positive errno value, 0 when no error is set */
+	bool usage; /* the user's input was wrong (exit 2), not the system */
 	char msg[1024];
 };
 

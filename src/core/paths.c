@@ -17,8 +17,9 @@ int lj_paths_init(struct lj_paths *p, const char *root, struct lj_error *err)
 	if (root[0] != '/') {
 		char cwd[PATH_MAX];
 		if (!getcwd(cwd, sizeof(cwd)))
-			return lj_error_set(err, errno, "root '%s': cannot read the working folder: %s",
-					    root, strerror(errno));
+			return lj_error_set(err, errno,
+					    "root '%s': cannot read the working folder: %s", root,
+					    strerror(errno));
 		abs = lj_xasprintf("%s/%s", cwd, root);
 		root = abs;
 	}

@@ -10,14 +10,14 @@
 #include "core/error.h"
 
 struct lj_paths {
-	char *root;	      /* "/" or an absolute folder */
+	char *root;           /* "/" or an absolute folder */
 	char *conf_file;      /* ROOT/etc/ljail/jail.conf */
-	char *conf_dir;	      /* ROOT/etc/ljail/jail.conf.d */
-	char *data_dir;	      /* ROOT/var/lib/ljail */
+	char *conf_dir;       /* ROOT/etc/ljail/jail.conf.d */
+	char *data_dir;       /* ROOT/var/lib/ljail */
 	char *media_dir;      /* ROOT/var/lib/ljail/media */
 	char *templates_dir;  /* ROOT/var/lib/ljail/templates */
 	char *containers_dir; /* ROOT/var/lib/ljail/containers */
-	char *run_dir;	      /* ROOT/run/ljail */
+	char *run_dir;        /* ROOT/run/ljail */
 };
 
 /* root NULL means "/"; a relative root is made absolute. */

@@ -16,12 +16,12 @@
 #include <stdio.h>
 
 #define LJ_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define LJ_PRINTF(f, a)	 __attribute__((format(printf, f, a)))
+#define LJ_PRINTF(f, a)  __attribute__((format(printf, f, a)))
 
 void lj_cleanup_free(void *p);
 void lj_cleanup_fclose(FILE **f);
 void lj_cleanup_close(int *fd);
-#define LJ_CLEANUP_FREE	  __attribute__((cleanup(lj_cleanup_free)))
+#define LJ_CLEANUP_FREE   __attribute__((cleanup(lj_cleanup_free)))
 #define LJ_CLEANUP_FCLOSE __attribute__((cleanup(lj_cleanup_fclose)))
 #define LJ_CLEANUP_CLOSE  __attribute__((cleanup(lj_cleanup_close)))
 
@@ -52,7 +52,7 @@ char *lj_xvasprintf(const char *fmt, va_list ap) LJ_PRINTF(1, 0);
  * pointer to a new zeroed slot at the end.
  */
 void *lj_vec_push(void *items, size_t *count, size_t *cap, size_t size);
-#define LJ_VEC_PUSH(arr, count, cap) \
+#define LJ_VEC_PUSH(arr, count, cap)                                                               \
 	((__typeof__(arr))lj_vec_push(&(arr), &(count), &(cap), sizeof(*(arr))))
 
 /* A string being built; buf is always NUL-terminated once non-NULL. */

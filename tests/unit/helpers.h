@@ -27,25 +27,25 @@ char *t_tmpdir(void);
 void t_write(const char *dir, const char *name, const char *text);
 void t_rmtree(const char *dir);
 
-#define assert_show(text, sep, expected)                                 \
-	do {                                                             \
-		struct conf *c_ = t_load(text, CONF_CHECK_SYNTAX);       \
-		char *d_ = t_diags(c_);                                  \
-		assert_string_equal(d_, "");                             \
-		char *s_ = t_show_e(c_, sep);                            \
-		assert_string_equal(s_, expected);                       \
-		free(s_);                                                \
-		free(d_);                                                \
-		t_free(c_);                                              \
+#define assert_show(text, sep, expected)                                                           \
+	do {                                                                                       \
+		struct conf *c_ = t_load(text, CONF_CHECK_SYNTAX);                                 \
+		char *d_ = t_diags(c_);                                                            \
+		assert_string_equal(d_, "");                                                       \
+		char *s_ = t_show_e(c_, sep);                                                      \
+		assert_string_equal(s_, expected);                                                 \
+		free(s_);                                                                          \
+		free(d_);                                                                          \
+		t_free(c_);                                                                        \
 	} while (0)
 
-#define assert_diags(text, mode, expected)                               \
-	do {                                                             \
-		struct conf *c_ = t_load(text, mode);                    \
-		char *d_ = t_diags(c_);                                  \
-		assert_string_equal(d_, expected);                       \
-		free(d_);                                                \
-		t_free(c_);                                              \
+#define assert_diags(text, mode, expected)                                                         \
+	do {                                                                                       \
+		struct conf *c_ = t_load(text, mode);                                              \
+		char *d_ = t_diags(c_);                                                            \
+		assert_string_equal(d_, expected);                                                 \
+		free(d_);                                                                          \
+		t_free(c_);                                                                        \
 	} while (0)
 
 #endif

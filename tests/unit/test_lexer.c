@@ -36,15 +36,15 @@ static char *lex(const char *text, struct conf *c)
 	return lj_strbuf_take(&sb);
 }
 
-#define assert_lex(text, expected)                     \
-	do {                                           \
-		struct conf c_;                        \
-		conf_init(&c_);                        \
-		char *s_ = lex(text, &c_);             \
-		assert_string_equal(s_, expected);     \
-		assert_int_equal(c_.ndiags, 0);        \
-		free(s_);                              \
-		conf_release(&c_);                     \
+#define assert_lex(text, expected)                                                                 \
+	do {                                                                                       \
+		struct conf c_;                                                                    \
+		conf_init(&c_);                                                                    \
+		char *s_ = lex(text, &c_);                                                         \
+		assert_string_equal(s_, expected);                                                 \
+		assert_int_equal(c_.ndiags, 0);                                                    \
+		free(s_);                                                                          \
+		conf_release(&c_);                                                                 \
 	} while (0)
 
 static void test_punctuation(void **state)
@@ -139,8 +139,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_punctuation), cmocka_unit_test(test_comments),
-		cmocka_unit_test(test_atoms),	    cmocka_unit_test(test_quotes),
-		cmocka_unit_test(test_escapes),	    cmocka_unit_test(test_variables),
+		cmocka_unit_test(test_atoms),       cmocka_unit_test(test_quotes),
+		cmocka_unit_test(test_escapes),     cmocka_unit_test(test_variables),
 		cmocka_unit_test(test_positions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

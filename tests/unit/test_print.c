@@ -16,11 +16,11 @@ static char *quoted(const char *s)
 	return buf;
 }
 
-#define assert_quoted(in, out)                 \
-	do {                                   \
-		char *q_ = quoted(in);         \
-		assert_string_equal(q_, out);  \
-		free(q_);                      \
+#define assert_quoted(in, out)                                                                     \
+	do {                                                                                       \
+		char *q_ = quoted(in);                                                             \
+		assert_string_equal(q_, out);                                                      \
+		free(q_);                                                                          \
 	} while (0)
 
 static void test_jail_quoting(void **state)
@@ -66,9 +66,10 @@ static void test_json_config(void **state)
 	struct conf_jail *all[] = {&c->jails[0]};
 	conf_print_json(f, all, 1);
 	fclose(f);
-	assert_string_equal(buf, "{\"jails\":[{\"name\":\"a\",\"parameters\":{\"name\":\"a\","
-				 "\"persist\":true,\"allow.mount\":false,\"stop.timeout\":30,"
-				 "\"ip4.addr\":[\"1.2.3.4\"],\"vnet\":\"new\",\"path\":\"/x\"}}]}\n");
+	assert_string_equal(buf,
+			    "{\"jails\":[{\"name\":\"a\",\"parameters\":{\"name\":\"a\","
+			    "\"persist\":true,\"allow.mount\":false,\"stop.timeout\":30,"
+			    "\"ip4.addr\":[\"1.2.3.4\"],\"vnet\":\"new\",\"path\":\"/x\"}}]}\n");
 	free(buf);
 	t_free(c);
 }

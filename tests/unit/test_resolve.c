@@ -77,7 +77,8 @@ static void test_variables(void **state)
 	/* A global that uses a variable only the jail defines. */
 	assert_show("$epair = \"epair${id}\";\nvnet.interface = \"${epair}b\";\n"
 		    "j5 { $id = 5; vnet; }\nj6 { $id = 6; vnet; }\n",
-		    "|", "name=j5|vnet.interface=epair5b|vnet\nname=j6|vnet.interface=epair6b|vnet\n");
+		    "|",
+		    "name=j5|vnet.interface=epair5b|vnet\nname=j6|vnet.interface=epair6b|vnet\n");
 	assert_show("a { host.hostname = x.y; path = \"/j/${host.hostname}\"; }\n", "|",
 		    "name=a|host.hostname=x.y|path=/j/x.y\n");
 	/* Single quotes do not expand. */
@@ -90,8 +91,7 @@ static void test_reorder(void **state)
 {
 	(void)state;
 	/* A parameter needed by an earlier one moves before it, as in jail(8). */
-	assert_show("a { path = \"/j/$hn\"; $hn = \"$name.x\"; }\n", "|",
-		    "name=a|path=/j/a.x\n");
+	assert_show("a { path = \"/j/$hn\"; $hn = \"$name.x\"; }\n", "|", "name=a|path=/j/a.x\n");
 	assert_show("a { path = \"/j/${host.hostname}\"; host.hostname = \"$name.x\"; }\n", "|",
 		    "name=a|host.hostname=a.x|path=/j/a.x\n");
 }
@@ -166,10 +166,11 @@ static void test_handbook_vnet(void **state)
 static void test_quoting_on_output(void **state)
 {
 	(void)state;
-	assert_show("a { exec.start = \"it's\"; exec.stop = 'say \"hi\"'; meta = \"a\\\\b\"; "
-		    "env = \"t\\tab\"; }\n",
-		    "|",
-		    "name=a|exec.start=\"it's\"|exec.stop='say \"hi\"'|meta=a\\\\b|env=\"t\tab\"\n");
+	assert_show(
+		"a { exec.start = \"it's\"; exec.stop = 'say \"hi\"'; meta = \"a\\\\b\"; "
+		"env = \"t\\tab\"; }\n",
+		"|",
+		"name=a|exec.start=\"it's\"|exec.stop='say \"hi\"'|meta=a\\\\b|env=\"t\tab\"\n");
 }
 
 int main(void)
