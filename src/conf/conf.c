@@ -10,24 +10,29 @@ void conf_init(struct conf *c)
 	*c = (struct conf){0};
 }
 
-static void conf_value_release(struct conf_value *v)
+void conf_value_release(struct conf_value *v)
 {
 	free(v->text);
 	for (size_t i = 0; i < v->nrefs; i++)
 		free(v->refs[i].name);
 	free(v->refs);
+	*v = (struct conf_value){0};
+}
+
+void conf_stmt_release(struct conf_stmt *s)
+{
+	free(s->name);
+	for (size_t k = 0; k < s->nvalues; k++)
+		conf_value_release(&s->values[k]);
+	free(s->values);
+	*s = (struct conf_stmt){0};
 }
 
 static void conf_block_release(struct conf_block *b)
 {
 	free(b->name);
-	for (size_t i = 0; i < b->nstmts; i++) {
-		struct conf_stmt *s = &b->stmts[i];
-		free(s->name);
-		for (size_t k = 0; k < s->nvalues; k++)
-			conf_value_release(&s->values[k]);
-		free(s->values);
-	}
+	for (size_t i = 0; i < b->nstmts; i++)
+		conf_stmt_release(&b->stmts[i]);
 	free(b->stmts);
 }
 

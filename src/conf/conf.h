@@ -111,6 +111,8 @@ struct conf_file_id {
 };
 
 void conf_init(struct conf *c);
+void conf_value_release(struct conf_value *v);
+void conf_stmt_release(struct conf_stmt *s);
 void conf_release(struct conf *c);
 
 /* Records a diagnostic at pos. */

@@ -128,24 +128,6 @@ static void parse_string(struct parser *p, struct conf_value *v)
 	v->text = lj_strbuf_take(&sb);
 }
 
-static void free_value(struct conf_value *v)
-{
-	free(v->text);
-	for (size_t i = 0; i < v->nrefs; i++)
-		free(v->refs[i].name);
-	free(v->refs);
-	*v = (struct conf_value){0};
-}
-
-static void free_stmt(struct conf_stmt *s)
-{
-	free(s->name);
-	for (size_t i = 0; i < s->nvalues; i++)
-		free_value(&s->values[i]);
-	free(s->values);
-	*s = (struct conf_stmt){0};
-}
-
 static bool parse_values(struct parser *p, struct conf_stmt *s, const char *after)
 {
 	for (;;) {
@@ -291,7 +273,7 @@ static void parse_statement(struct parser *p, struct context ctx)
 			bad_name = true;
 		}
 		s.name = lj_steal_ptr(&name.text);
-		free_value(&name);
+		conf_value_release(&name);
 	}
 
 	bool ok = !bad_name;
@@ -305,7 +287,7 @@ static void parse_statement(struct parser *p, struct context ctx)
 		if (bad_name)
 			break;
 		parse_block(p, &s, ctx);
-		free_stmt(&s);
+		conf_stmt_release(&s);
 		return;
 	case CONF_TOK_SEMI:
 		if (s.flags & CONF_STMT_VAR) {
@@ -354,7 +336,7 @@ static void parse_statement(struct parser *p, struct context ctx)
 		ok = false;
 	}
 	if (!ok) {
-		free_stmt(&s);
+		conf_stmt_release(&s);
 		recover(p);
 		return;
 	}
@@ -362,7 +344,7 @@ static void parse_statement(struct parser *p, struct context ctx)
 
 	if (!(s.flags & CONF_STMT_VAR) && lj_str_eq(s.name, ".include")) {
 		parse_include(p, &s, ctx);
-		free_stmt(&s);
+		conf_stmt_release(&s);
 		return;
 	}
 	long bi = ctx.block >= 0 ? ctx.block : global_block(p->c, s.pos);

@@ -54,18 +54,10 @@ static void copy_value(struct conf_value *dst, const struct conf_value *src)
 	}
 }
 
-static void release_value(struct conf_value *v)
-{
-	free(v->text);
-	for (size_t i = 0; i < v->nrefs; i++)
-		free(v->refs[i].name);
-	free(v->refs);
-}
-
 static void release_values(struct rparam *p)
 {
 	for (size_t i = 0; i < p->nvalues; i++)
-		release_value(&p->values[i]);
+		conf_value_release(&p->values[i]);
 	free(p->values);
 	p->values = NULL;
 	p->nvalues = p->capvalues = 0;
