@@ -6,6 +6,7 @@
  * is an error with its position, never a no-op.
  */
 #include "conf/conf.h"
+#include "conf/fstab.h"
 #include "conf/params.h"
 
 #include <arpa/inet.h>
@@ -147,8 +148,8 @@ static void check_values(struct conf *c, const char *jail, const struct conf_par
 			const char *want = check_address(
 				p->values[i], d->type == CONF_T_IP4 ? AF_INET : AF_INET6);
 			if (want) {
-				conf_diag_add(c, p->pos, "jail '%s': %s: '%s' is not %s", jail,
-					      name, p->values[i], want);
+				conf_diag_add(c, p->value_pos[i], "jail '%s': %s: '%s' is not %s",
+					      jail, name, p->values[i], want);
 				break;
 			}
 		}
@@ -186,6 +187,42 @@ static void check_host(struct conf *c, const char *jail, const struct conf_param
 				return;
 			}
 		}
+	}
+}
+
+/*
+ * The mount lines: well formed, of a type a jail may have, and aimed inside
+ * the jail's path. A target outside it would make ljail mount over a host
+ * folder; the runtime resolves targets inside the root again, this is the
+ * early, clear refusal.
+ */
+static void check_mount_lines(struct conf *c, const struct conf_jail *j, const struct conf_param *p)
+{
+	const struct conf_param *path = conf_jail_param(j, "path");
+	const char *root = path && path->nvalues == 1 ? path->values[0] : NULL;
+
+	for (size_t i = 0; i < p->nvalues; i++) {
+		struct conf_fstab_entry e;
+		const char *why = NULL;
+		int rc = conf_fstab_parse(p->values[i], &e, &why);
+		if (rc < 0) {
+			conf_diag_add(c, p->value_pos[i], "jail '%s': mount line '%s' %s", j->name,
+				      p->values[i], why);
+			continue;
+		}
+		if (rc == 0)
+			continue;
+		if (!conf_fstype_find(e.type))
+			conf_diag_add(c, p->value_pos[i],
+				      "jail '%s': mount line '%s': file system type '%s' cannot be "
+				      "mounted in a jail on Linux (see ljail.conf(5))",
+				      j->name, p->values[i], e.type);
+		else if (root && !conf_path_below(e.target, root))
+			conf_diag_add(c, p->value_pos[i],
+				      "jail '%s': mount line '%s': target '%s' is outside the "
+				      "jail's path '%s'",
+				      j->name, p->values[i], e.target, root);
+		conf_fstab_entry_release(&e);
 	}
 }
 
@@ -243,6 +280,9 @@ int conf_check(struct conf *c, enum conf_check_mode mode)
 			check_values(c, j->name, p);
 			if (mode == CONF_CHECK_HOST && c->ndiags == n)
 				check_host(c, j->name, p);
+			if (mode == CONF_CHECK_HOST && c->ndiags == n &&
+			    lj_str_eq(p->def->name, "mount"))
+				check_mount_lines(c, j, p);
 			drop_repeats(c, n);
 		}
 	}

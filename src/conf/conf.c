@@ -45,6 +45,7 @@ static void conf_jail_release(struct conf_jail *j)
 		for (size_t k = 0; k < p->nvalues; k++)
 			free(p->values[k]);
 		free(p->values);
+		free(p->value_pos);
 	}
 	free(j->params);
 }

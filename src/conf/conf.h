@@ -74,6 +74,7 @@ struct conf_block {
 struct conf_param {
 	char *name;
 	char **values;
+	struct conf_pos *value_pos; /* where each value was written */
 	size_t nvalues;
 	struct conf_pos pos;              /* the statement that last set it */
 	const struct conf_param_def *def; /* NULL until checked, or if unknown */

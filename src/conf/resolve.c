@@ -270,8 +270,11 @@ static void emit_jail(struct conf *c, struct rjail *rj, const struct conf_block 
 		p->pos = rp->pos;
 		p->nvalues = rp->nvalues;
 		p->values = lj_xcalloc(rp->nvalues, sizeof(char *));
-		for (size_t k = 0; k < rp->nvalues; k++)
+		p->value_pos = lj_xcalloc(rp->nvalues, sizeof(struct conf_pos));
+		for (size_t k = 0; k < rp->nvalues; k++) {
 			p->values[k] = lj_xstrdup(rp->values[k].text);
+			p->value_pos[k] = rp->values[k].pos;
+		}
 	}
 }
 

@@ -105,12 +105,12 @@ static const struct bad_case cases[] = {
 	{"string two values", "a { path = /a, /b; }\n",
 	 "test.conf:1:5: jail 'a': path takes one value, not 2"},
 	{"bad ip4", "a { ip4.addr = 10.1.1.300; }\n",
-	 "test.conf:1:5: jail 'a': ip4.addr: '10.1.1.300' is not an IPv4 address"},
+	 "test.conf:1:16: jail 'a': ip4.addr: '10.1.1.300' is not an IPv4 address"},
 	{"bad ip4 prefix", "a { ip4.addr = 10.1.1.1/33; }\n",
-	 "test.conf:1:5: jail 'a': ip4.addr: '10.1.1.1/33' is not a prefix length from 0 to 32 or "
+	 "test.conf:1:16: jail 'a': ip4.addr: '10.1.1.1/33' is not a prefix length from 0 to 32 or "
 	 "a netmask"},
 	{"bad ip6", "a { ip6.addr = fe80::1::2; }\n",
-	 "test.conf:1:5: jail 'a': ip6.addr: 'fe80::1::2' is not an IPv6 address"},
+	 "test.conf:1:16: jail 'a': ip6.addr: 'fe80::1::2' is not an IPv6 address"},
 	{"bad jailsys", "a { ip4 = maybe; }\n",
 	 "test.conf:1:5: jail 'a': ip4: 'maybe' is not one of new, inherit or disable"},
 	{"unsupported securelevel", "a { securelevel = 3; }\n",
@@ -148,6 +148,19 @@ static const struct bad_case cases[] = {
 	 "test.conf:1:1: jail 'b': path takes one value, not 2"},
 	{"nested unclosed", "a { b { path = /x; }\n",
 	 "test.conf:2:1: missing '}' to close jail 'a' opened at line 1"},
+	{"mount bad type", "a { path = /j; mount += \"/dev/sda1 /j/mnt ext4 rw\"; }\n",
+	 "test.conf:1:25: jail 'a': mount line '/dev/sda1 /j/mnt ext4 rw': file system type 'ext4' "
+	 "cannot be mounted in a jail on Linux (see ljail.conf(5))"},
+	{"mount outside path", "a { path = /j;\n mount += \"/tmp /etc nullfs rw\"; }\n",
+	 "test.conf:2:11: jail 'a': mount line '/tmp /etc nullfs rw': target '/etc' is outside the "
+	 "jail's path '/j'"},
+	{"mount dotdot", "a { path = /j; mount = \"proc /j/../etc proc rw\"; }\n",
+	 "test.conf:1:24: jail 'a': mount line 'proc /j/../etc proc rw': target '/j/../etc' is "
+	 "outside the jail's path '/j'"},
+	{"mount short", "a { path = /j; mount = \"tmpfs /j/tmp\"; }\n",
+	 "test.conf:1:24: jail 'a': mount line 'tmpfs /j/tmp' needs at least SOURCE TARGET TYPE"},
+	{"mount relative target", "a { path = /j; mount = \"tmpfs tmp tmpfs\"; }\n",
+	 "test.conf:1:24: jail 'a': mount line 'tmpfs tmp tmpfs' needs an absolute TARGET"},
 };
 
 static void test_malformed(void **state)
