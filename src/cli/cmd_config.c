@@ -81,10 +81,8 @@ int cli_cmd_config(struct cli *cli, int argc, char **argv)
 	const struct cli_command *cmd = cli_find_command("config");
 
 	/* The subcommand comes first; options may follow it. */
-	if (argc < 2) {
-		if (argc == 1 || argv[1] == NULL)
-			return cli_usage_error(cmd, "config needs a subcommand: check or show");
-	}
+	if (argc < 2)
+		return cli_usage_error(cmd, "config needs a subcommand: check or show");
 	const char *sub = argv[1];
 	if (lj_str_eq(sub, "-h") || lj_str_eq(sub, "--help")) {
 		cli_print_help(stdout, cmd);
