@@ -45,33 +45,10 @@ static void drop_repeats(struct conf *c, size_t from)
 	c->ndiags = keep;
 }
 
-static bool parse_int(const char *s, long *out)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (end == s || *end || errno)
-		return false;
-	if (out)
-		*out = v;
-	return true;
-}
-
 /* jail(8)'s booleans: true, false (any case) or a number. */
 static bool is_bool_word(const char *s)
 {
-	return !strcasecmp(s, "true") || !strcasecmp(s, "false") || parse_int(s, NULL);
-}
-
-static bool bool_is_true(const struct conf_param *p)
-{
-	bool value = true;
-	if (p->nvalues) {
-		const char *s = p->values[p->nvalues - 1];
-		long n = 0;
-		value = !strcasecmp(s, "true") || (parse_int(s, &n) && n != 0);
-	}
-	return value != p->negated;
+	return !strcasecmp(s, "true") || !strcasecmp(s, "false") || conf_parse_long(s, NULL);
 }
 
 static bool is_jailsys_word(const char *s)
@@ -94,7 +71,7 @@ static const char *check_address(const char *value, int family)
 	if (slash) {
 		*slash++ = '\0';
 		long len;
-		if (!parse_int(slash, &len) || len < 0 || len > maxlen) {
+		if (!conf_parse_long(slash, &len) || len < 0 || len > maxlen) {
 			if (family != AF_INET || inet_pton(AF_INET, slash, buf) != 1)
 				return family == AF_INET
 					       ? "a prefix length from 0 to 32 or a netmask"
@@ -123,7 +100,7 @@ static void check_values(struct conf *c, const char *jail, const struct conf_par
 		if (p->nvalues != 1)
 			conf_diag_add(c, p->pos, "jail '%s': %s takes one integer, not %zu values",
 				      jail, name, p->nvalues);
-		else if (!parse_int(p->values[0], NULL))
+		else if (!conf_parse_long(p->values[0], NULL))
 			conf_diag_add(c, p->pos, "jail '%s': %s: '%s' is not an integer", jail,
 				      name, p->values[0]);
 		break;
@@ -172,7 +149,7 @@ static void check_host(struct conf *c, const char *jail, const struct conf_param
 
 	if (d->support == CONF_UNSUPPORTED) {
 		/* A boolean that turns off what Linux cannot do asks for nothing. */
-		if (d->type == CONF_T_BOOL && !bool_is_true(p))
+		if (d->type == CONF_T_BOOL && !conf_param_bool(p))
 			return;
 		conf_diag_add(c, p->pos, "jail '%s': parameter '%s' is not supported on Linux: %s",
 			      jail, p->name, d->linux);

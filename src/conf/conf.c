@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "conf/conf.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void conf_init(struct conf *c)
 {
@@ -194,4 +196,28 @@ bool conf_names_equal(const char *a, const char *b)
 			return true;
 	}
 	return false;
+}
+
+bool conf_parse_long(const char *s, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (end == s || *end || errno)
+		return false;
+	if (out)
+		*out = v;
+	return true;
+}
+
+/* jail(8)'s bool_param: valueless, "true" or a non-zero number, flipped by "no". */
+bool conf_param_bool(const struct conf_param *p)
+{
+	bool value = true;
+	if (p->nvalues) {
+		const char *s = p->values[p->nvalues - 1];
+		long n = 0;
+		value = !strcasecmp(s, "true") || (conf_parse_long(s, &n) && n != 0);
+	}
+	return value != p->negated;
 }

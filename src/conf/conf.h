@@ -148,6 +148,10 @@ int conf_check(struct conf *c, enum conf_check_mode mode);
 
 struct conf_jail *conf_find_jail(struct conf *c, const char *name);
 const struct conf_param *conf_jail_param(const struct conf_jail *j, const char *name);
+/* A whole decimal integer that fits a long. */
+bool conf_parse_long(const char *s, long *out);
+/* The value of a checked boolean parameter, with its "no" prefix applied. */
+bool conf_param_bool(const struct conf_param *p);
 
 /* jail(8)'s wildcard rules, shared by the resolver and the commands. */
 bool conf_name_is_wildcard(const char *name);

@@ -10,7 +10,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 /*
  * jail(8)'s quoting: an empty value, or one with a single quote, goes in
@@ -73,13 +72,6 @@ void conf_print_jail_lines(FILE *out, const struct conf_jail *j)
 	}
 }
 
-static bool parse_long(const char *s, long *v)
-{
-	char *end;
-	*v = strtol(s, &end, 10);
-	return end != s && !*end;
-}
-
 static void print_json_value(FILE *out, const struct conf_param *p)
 {
 	const struct conf_param_def *d = p->def;
@@ -87,13 +79,9 @@ static void print_json_value(FILE *out, const struct conf_param *p)
 	long n;
 
 	switch (d ? d->type : CONF_T_LIST) {
-	case CONF_T_BOOL: {
-		bool v = !last || !strcasecmp(last, "true") || (parse_long(last, &n) && n);
-		fputs(v != p->negated ? "true" : "false", out);
-		return;
-	}
+	case CONF_T_BOOL: fputs(conf_param_bool(p) ? "true" : "false", out); return;
 	case CONF_T_INT:
-		if (last && parse_long(last, &n)) {
+		if (last && conf_parse_long(last, &n)) {
 			fprintf(out, "%ld", n);
 			return;
 		}
