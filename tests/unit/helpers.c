@@ -28,12 +28,9 @@ void t_free(struct conf *c)
 
 char *t_diags(const struct conf *c)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	conf_diag_print(c, f);
-	fclose(f);
+	char *buf = T_CAPTURE(f, conf_diag_print(c, f));
 	/* One line per diagnostic; drop the last newline to compare easily. */
+	size_t len = strlen(buf);
 	if (len && buf[len - 1] == '\n')
 		buf[len - 1] = '\0';
 	return buf;
@@ -41,13 +38,8 @@ char *t_diags(const struct conf *c)
 
 char *t_show_e(const struct conf *c, const char *sep)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	for (size_t i = 0; i < c->njails; i++)
-		conf_print_jail_line(f, &c->jails[i], sep);
-	fclose(f);
-	return buf;
+	return T_CAPTURE(f, for (size_t i = 0; i < c->njails; i++)
+				    conf_print_jail_line(f, &c->jails[i], sep));
 }
 
 char *t_tmpdir(void)

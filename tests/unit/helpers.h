@@ -15,6 +15,17 @@
 
 #include "conf/conf.h"
 
+/* Evaluates to what `stmt` writes to the FILE *f it is given (caller frees). */
+#define T_CAPTURE(f, stmt)                                                                         \
+	__extension__({                                                                            \
+		char *buf_ = NULL;                                                                 \
+		size_t len_ = 0;                                                                   \
+		FILE *f = open_memstream(&buf_, &len_);                                            \
+		stmt;                                                                              \
+		fclose(f);                                                                         \
+		buf_;                                                                              \
+	})
+
 /* Parses text as "test.conf", then resolves and checks it when that worked. */
 struct conf *t_load(const char *text, enum conf_check_mode mode);
 void t_free(struct conf *c);

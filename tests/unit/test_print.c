@@ -8,12 +8,7 @@
 
 static char *quoted(const char *s)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	conf_print_quoted(f, s);
-	fclose(f);
-	return buf;
+	return T_CAPTURE(f, conf_print_quoted(f, s));
 }
 
 #define assert_quoted(in, out)                                                                     \
@@ -38,12 +33,7 @@ static void test_jail_quoting(void **state)
 
 static char *json(const char *s)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	lj_json_string(f, s);
-	fclose(f);
-	return buf;
+	return T_CAPTURE(f, lj_json_string(f, s));
 }
 
 static void test_json_strings(void **state)
@@ -60,12 +50,8 @@ static void test_json_config(void **state)
 	struct conf *c = t_load("a { persist; allow.nomount; stop.timeout = 30; "
 				"ip4.addr = 1.2.3.4; vnet; path = /x; }\n",
 				CONF_CHECK_SYNTAX);
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
 	struct conf_jail *all[] = {&c->jails[0]};
-	conf_print_json(f, all, 1);
-	fclose(f);
+	char *buf = T_CAPTURE(f, conf_print_json(f, all, 1));
 	assert_string_equal(buf,
 			    "{\"jails\":[{\"name\":\"a\",\"parameters\":{\"name\":\"a\","
 			    "\"persist\":true,\"allow.mount\":false,\"stop.timeout\":30,"
