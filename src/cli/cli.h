@@ -52,5 +52,11 @@ int cli_load_config(struct cli *cli, struct conf *c, enum conf_check_mode mode);
 int cli_cmd_help(struct cli *cli, int argc, char **argv);
 int cli_cmd_version(struct cli *cli, int argc, char **argv);
 int cli_cmd_config(struct cli *cli, int argc, char **argv);
+int cli_cmd_start(struct cli *cli, int argc, char **argv);
+int cli_cmd_stop(struct cli *cli, int argc, char **argv);
+int cli_cmd_restart(struct cli *cli, int argc, char **argv);
+int cli_cmd_list(struct cli *cli, int argc, char **argv);
+int cli_cmd_exec(struct cli *cli, int argc, char **argv);
+int cli_cmd_run(struct cli *cli, int argc, char **argv);
 
 #endif

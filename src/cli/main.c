@@ -8,6 +8,16 @@
 #include "conf/files.h"
 
 const struct cli_command cli_commands[] = {
+	{"start", cli_cmd_start, "start [-a] [NAME...]",
+	 "create and start jails, as jail -c (-a: every configured jail)"},
+	{"stop", cli_cmd_stop, "stop [-a] [NAME...]", "stop and remove jails, as jail -r"},
+	{"restart", cli_cmd_restart, "restart [-a] [NAME...]", "stop jails and start them again"},
+	{"list", cli_cmd_list, "list [-v] [-n] [-j JAIL [PARAM...]]",
+	 "list running jails, as jls (-v: all parameters)"},
+	{"exec", cli_cmd_exec, "exec [-l] [-u USER | -U USER] [-d DIR] JAIL [COMMAND [ARG...]]",
+	 "run a command (or a shell) in a running jail, as jexec"},
+	{"run", cli_cmd_run, "run [-U USER] NAME|PATH -- COMMAND [ARG...]",
+	 "run one command in a jail made for it, then remove the jail"},
 	{"config", cli_cmd_config, "config check | config show [-e SEP] [NAME...]",
 	 "check the configuration, or print jails' resolved parameters"},
 	{"help", cli_cmd_help, "help [COMMAND]", "describe the commands, or one of them"},

@@ -1,0 +1,478 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "core/jail.h"
+
+#include <errno.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/fstab.h"
+#include "conf/params.h"
+
+const struct lj_hook_def lj_hooks[LJ_HOOK_COUNT] = {
+	[LJ_HOOK_PREPARE] = {"exec.prepare", false},
+	[LJ_HOOK_PRESTART] = {"exec.prestart", false},
+	[LJ_HOOK_CREATED] = {"exec.created", false},
+	[LJ_HOOK_START] = {"exec.start", true},
+	[LJ_HOOK_COMMAND] = {"command", true},
+	[LJ_HOOK_POSTSTART] = {"exec.poststart", false},
+	[LJ_HOOK_PRESTOP] = {"exec.prestop", false},
+	[LJ_HOOK_STOP] = {"exec.stop", true},
+	[LJ_HOOK_POSTSTOP] = {"exec.poststop", false},
+	[LJ_HOOK_RELEASE] = {"exec.release", false},
+};
+
+#define CAP(c) (UINT64_C(1) << (c))
+
+/*
+ * The powers of root in a jail, kept close to those of root in a FreeBSD
+ * jail (see ljail.conf(5), CONFINEMENT). Without user namespaces these are
+ * checked against the host's user namespace, so each one kept must only
+ * reach what the jail owns. Left out, and why:
+ *   SYS_ADMIN         mount, sethostname on the host's terms, and many ways
+ *                     out (cgroup release_agent, bpf, ...)
+ *   SYS_MODULE, SYS_BOOT, SYS_TIME, SYS_RAWIO
+ *                     loading modules, rebooting, setting the clock, port I/O
+ *   SYS_PTRACE        jail root could attach to a non-dumpable process ljail
+ *                     has just put into the jail (and read /proc/PID/exe of
+ *                     ljail itself); users keep ptrace of their own processes
+ *   MKNOD             device nodes would open the host's devices
+ *   DAC_READ_SEARCH   open_by_handle_at(2) opens files by handle, outside the
+ *                     jail's root (DAC_OVERRIDE already lets root read all
+ *                     of the jail's files)
+ *   SYS_NICE          real-time scheduling could starve the host
+ *   SYS_RESOURCE      going over limits and the file systems' reserve
+ *   NET_ADMIN         only with allow.routing and an own network namespace
+ *   IPC_LOCK, LINUX_IMMUTABLE, SYSLOG   only with allow.mlock,
+ *                     allow.chflags, allow.read_msgbuf
+ *   the rest (audit control, MAC, BPF, perfmon, checkpoint, wake alarms,
+ *   tty config, process accounting) act on the host as a whole.
+ * CAP_NET_RAW stays: Debian's ping carries it as a file capability and the
+ * kernel refuses to run such a file when the bounding set lacks it, so raw
+ * sockets are refused by seccomp instead (allow.raw_sockets).
+ */
+uint64_t lj_jail_base_caps(void)
+{
+	return CAP(CAP_CHOWN) | CAP(CAP_DAC_OVERRIDE) | CAP(CAP_FOWNER) | CAP(CAP_FSETID) |
+	       CAP(CAP_KILL) | CAP(CAP_SETGID) | CAP(CAP_SETUID) | CAP(CAP_SETPCAP) |
+	       CAP(CAP_NET_BIND_SERVICE) | CAP(CAP_NET_BROADCAST) | CAP(CAP_NET_RAW) |
+	       CAP(CAP_SYS_CHROOT) | CAP(CAP_AUDIT_WRITE) | CAP(CAP_SETFCAP) | CAP(CAP_LEASE);
+}
+
+static const struct conf_param *param(const struct conf_jail *cj, const char *name)
+{
+	return cj ? conf_jail_param(cj, name) : NULL;
+}
+
+static const char *string_param(const struct conf_jail *cj, const char *name)
+{
+	const struct conf_param *p = param(cj, name);
+	return p && p->nvalues ? p->values[p->nvalues - 1] : NULL;
+}
+
+/* A boolean, with FreeBSD's default when the jail does not set it. */
+static bool bool_param(const struct conf_jail *cj, const char *name, bool dflt)
+{
+	const struct conf_param *p = param(cj, name);
+	return p ? conf_param_bool(p) : dflt;
+}
+
+static long long_param(const struct conf_jail *cj, const char *name, long dflt)
+{
+	const char *s = string_param(cj, name);
+	long v;
+	return s && conf_parse_long(s, &v) ? v : dflt;
+}
+
+/* new, inherit or disable, as a jailsys parameter's last value says. */
+static const char *jailsys_param(const struct conf_jail *cj, const char *name)
+{
+	const struct conf_param *p = param(cj, name);
+	if (!p)
+		return NULL;
+	const char *s = p->nvalues ? p->values[p->nvalues - 1] : "new";
+	if (lj_str_eq(s, "0"))
+		return "disable";
+	if (lj_str_eq(s, "1"))
+		return "new";
+	if (lj_str_eq(s, "2"))
+		return "inherit";
+	return s;
+}
+
+static char *where(const struct conf_pos *pos)
+{
+	return lj_xasprintf("%s:%u", pos->file ? pos->file : "-", pos->line);
+}
+
+static void add_mount(struct lj_jail *j, enum lj_mount_kind kind, const char *source,
+		      const char *target, const char *options, bool ro, char *at)
+{
+	struct lj_mount *m = LJ_VEC_PUSH(j->mounts, j->nmounts, j->capmounts);
+	*m = (struct lj_mount){
+		.kind = kind,
+		.source = lj_xstrdup(source),
+		.target = lj_xstrdup(target),
+		.options = lj_xstrdup(options),
+		.readonly = ro,
+		.where = at,
+	};
+}
+
+static bool has_option(const char *options, const char *opt)
+{
+	size_t n = strlen(opt);
+	for (const char *p = options; p && *p;) {
+		const char *end = strchrnul(p, ',');
+		if ((size_t)(end - p) == n && !strncmp(p, opt, n))
+			return true;
+		p = *end ? end + 1 : end;
+	}
+	return false;
+}
+
+static enum lj_mount_kind kind_of(const char *type)
+{
+	if (lj_str_eq(type, "devfs"))
+		return LJ_MOUNT_DEV;
+	if (lj_str_eq(type, "fdescfs"))
+		return LJ_MOUNT_FDESC;
+	if (lj_str_eq(type, "procfs") || lj_str_eq(type, "linprocfs") || lj_str_eq(type, "proc"))
+		return LJ_MOUNT_PROC;
+	if (lj_str_eq(type, "linsysfs") || lj_str_eq(type, "sysfs"))
+		return LJ_MOUNT_SYSFS;
+	if (lj_str_eq(type, "tmpfs"))
+		return LJ_MOUNT_TMPFS;
+	if (lj_str_eq(type, "devpts"))
+		return LJ_MOUNT_DEVPTS;
+	if (lj_str_eq(type, "mqueue"))
+		return LJ_MOUNT_MQUEUE;
+	return LJ_MOUNT_BIND; /* nullfs, bind: conf_fstype_find allows no more */
+}
+
+/*
+ * One fstab line. The target is a host path below the jail's path (as in
+ * FreeBSD's jail.conf); the jail sees it relative to its root. The runtime
+ * resolves it again inside the root, so a symlink in the jail cannot move it.
+ */
+static int add_fstab_line(struct lj_jail *j, const char *line, const struct conf_pos *pos,
+			  struct lj_error *err)
+{
+	struct conf_fstab_entry e;
+	const char *why = NULL;
+	LJ_CLEANUP_FREE char *at = where(pos);
+
+	int rc = conf_fstab_parse(line, &e, &why);
+	if (rc < 0)
+		return lj_error_usage(err, "jail '%s': %s: mount line '%s' %s", j->name, at, line,
+				      why);
+	if (rc == 0)
+		return 0;
+	if (!conf_fstype_find(e.type)) {
+		rc = lj_error_usage(err, "jail '%s': %s: file system type '%s' cannot be mounted "
+					 "in a jail on Linux",
+				    j->name, at, e.type);
+	} else if (!conf_path_below(e.target, j->path)) {
+		rc = lj_error_usage(err, "jail '%s': %s: mount target '%s' is outside the jail's "
+					 "path '%s'",
+				    j->name, at, e.target, j->path);
+	} else {
+		const char *inside = e.target + strlen(j->path);
+		while (inside[0] == '/' && inside[1] == '/')
+			inside++;
+		enum lj_mount_kind kind = kind_of(e.type);
+		if (kind == LJ_MOUNT_BIND && e.source[0] != '/')
+			rc = lj_error_usage(err, "jail '%s': %s: nullfs source '%s' is not an "
+						 "absolute path",
+					    j->name, at, e.source);
+		else
+			add_mount(j, kind, e.source, *inside ? inside : "/", e.options,
+				  has_option(e.options, "ro"), lj_steal_ptr(&at));
+	}
+	conf_fstab_entry_release(&e);
+	return rc < 0 ? rc : 0;
+}
+
+static int add_fstab_file(struct lj_jail *j, const char *file, struct lj_error *err)
+{
+	LJ_CLEANUP_FCLOSE FILE *f = fopen(file, "re");
+	if (!f)
+		return lj_error_set(err, errno, "jail '%s': mount.fstab '%s': %s", j->name, file,
+				    strerror(errno));
+	LJ_CLEANUP_FREE char *line = NULL;
+	size_t cap = 0;
+	struct conf_pos pos = {.file = file};
+	while (getline(&line, &cap, f) >= 0) {
+		pos.line++;
+		line[strcspn(line, "\n")] = '\0';
+		int rc = add_fstab_line(j, line, &pos, err);
+		if (rc < 0)
+			return rc;
+	}
+	if (ferror(f))
+		return lj_error_set(err, EIO, "jail '%s': mount.fstab '%s': read error", j->name,
+				    file);
+	return 0;
+}
+
+static char **copy_values(const struct conf_param *p, size_t *n)
+{
+	*n = p ? p->nvalues : 0;
+	if (!*n)
+		return NULL;
+	char **v = lj_xcalloc(*n, sizeof(*v));
+	for (size_t i = 0; i < *n; i++)
+		v[i] = lj_xstrdup(p->values[i]);
+	return v;
+}
+
+/* Parameters that belong to the networking work still to come: refuse, never ignore. */
+static int refuse_network_params(const struct lj_jail *j, const struct conf_jail *cj,
+				 struct lj_error *err)
+{
+	static const char *const later[] = {"ip4.addr", "ip6.addr", "vnet.interface",
+					    "interface", "ip_hostname"};
+	for (size_t i = 0; i < LJ_ARRAY_SIZE(later); i++) {
+		const struct conf_param *p = param(cj, later[i]);
+		if (p && (p->nvalues || !p->def || p->def->type != CONF_T_BOOL ||
+			  conf_param_bool(p))) {
+			LJ_CLEANUP_FREE char *at = where(&p->pos);
+			return lj_error_usage(err,
+					      "jail '%s': %s: %s is not supported by this ljail "
+					      "yet; use ip4 = inherit or disable",
+					      j->name, at, later[i]);
+		}
+	}
+	return 0;
+}
+
+static int network_from_conf(struct lj_jail *j, const struct conf_jail *cj, struct lj_error *err)
+{
+	const char *ip4 = jailsys_param(cj, "ip4");
+	const char *ip6 = jailsys_param(cj, "ip6");
+	const char *vnet = jailsys_param(cj, "vnet");
+
+	/* Linux has one network namespace for both families: they must agree. */
+	if (ip4 && ip6 && lj_str_eq(ip4, "inherit") != lj_str_eq(ip6, "inherit"))
+		return lj_error_usage(err,
+				      "jail '%s': ip4 = %s and ip6 = %s: on Linux both families "
+				      "share one network stack, so they must both inherit or not",
+				      j->name, ip4, ip6);
+	const char *mode = ip4 ? ip4 : ip6;
+	if (vnet && lj_str_eq(vnet, "new") && mode && lj_str_eq(mode, "inherit"))
+		return lj_error_usage(err, "jail '%s': vnet and ip4 = inherit contradict each other",
+				      j->name);
+	j->own_net = !(mode && lj_str_eq(mode, "inherit"));
+	return refuse_network_params(j, cj, err);
+}
+
+static void ipc_from_conf(struct lj_jail *j, const struct conf_jail *cj)
+{
+	static const struct {
+		const char *name;
+		unsigned deny;
+	} sysv[] = {{"sysvmsg", LJ_DENY_SYSVMSG},
+		    {"sysvsem", LJ_DENY_SYSVSEM},
+		    {"sysvshm", LJ_DENY_SYSVSHM}};
+
+	j->own_ipc = !bool_param(cj, "allow.sysvipc", false);
+	for (size_t i = 0; i < LJ_ARRAY_SIZE(sysv); i++) {
+		const char *v = jailsys_param(cj, sysv[i].name);
+		if (v && lj_str_eq(v, "inherit"))
+			j->own_ipc = false;
+		else if (v && lj_str_eq(v, "disable"))
+			j->deny |= sysv[i].deny;
+	}
+}
+
+static int powers_from_conf(struct lj_jail *j, const struct conf_jail *cj, struct lj_error *err)
+{
+	j->caps = lj_jail_base_caps();
+	/* IPC_OWNER reaches only the IPC objects of the jail's own namespace. */
+	if (j->own_ipc)
+		j->caps |= CAP(CAP_IPC_OWNER);
+	if (!bool_param(cj, "allow.reserved_ports", true))
+		j->caps &= ~CAP(CAP_NET_BIND_SERVICE);
+	if (bool_param(cj, "allow.mlock", false))
+		j->caps |= CAP(CAP_IPC_LOCK);
+	if (bool_param(cj, "allow.chflags", false))
+		j->caps |= CAP(CAP_LINUX_IMMUTABLE);
+	if (bool_param(cj, "allow.read_msgbuf", false))
+		j->caps |= CAP(CAP_SYSLOG);
+	if (bool_param(cj, "allow.routing", false)) {
+		/* In the host's stack NET_ADMIN would be the host's routing table. */
+		if (!j->own_net)
+			return lj_error_usage(err, "jail '%s': allow.routing needs the jail's own "
+						   "network stack, not ip4 = inherit",
+					      j->name);
+		j->caps |= CAP(CAP_NET_ADMIN);
+	}
+	if (bool_param(cj, "allow.mount", false))
+		return lj_error_usage(err, "jail '%s': allow.mount is not supported: mounting "
+					   "needs CAP_SYS_ADMIN, which would give the jail's root "
+					   "the host",
+				      j->name);
+
+	if (!bool_param(cj, "allow.raw_sockets", false))
+		j->deny |= LJ_DENY_RAW_SOCKETS;
+	if (!bool_param(cj, "allow.socket_af", false))
+		j->deny |= LJ_DENY_SOCKET_AF;
+	if (!bool_param(cj, "allow.unprivileged_proc_debug", true))
+		j->deny |= LJ_DENY_PTRACE;
+	return 0;
+}
+
+static int mounts_from_conf(struct lj_jail *j, const struct conf_jail *cj, struct lj_error *err)
+{
+	const struct conf_param *p = param(cj, "mount");
+	for (size_t i = 0; p && i < p->nvalues; i++) {
+		int rc = add_fstab_line(j, p->values[i], &p->value_pos[i], err);
+		if (rc < 0)
+			return rc;
+	}
+	const char *fstab = string_param(cj, "mount.fstab");
+	if (fstab) {
+		int rc = add_fstab_file(j, fstab, err);
+		if (rc < 0)
+			return rc;
+	}
+	/* jail(8)'s order: mount lines, mount.fstab, then devfs, fdescfs, procfs. */
+	static const struct {
+		const char *param;
+		enum lj_mount_kind kind;
+		const char *target;
+	} implied[] = {{"mount.devfs", LJ_MOUNT_DEV, "/dev"},
+		       {"mount.fdescfs", LJ_MOUNT_FDESC, "/dev/fd"},
+		       {"mount.procfs", LJ_MOUNT_PROC, "/proc"}};
+	for (size_t i = 0; i < LJ_ARRAY_SIZE(implied); i++) {
+		const struct conf_param *ip = param(cj, implied[i].param);
+		if (ip && conf_param_bool(ip))
+			add_mount(j, implied[i].kind, implied[i].param, implied[i].target, "rw",
+				  false, where(&ip->pos));
+	}
+	return 0;
+}
+
+int lj_jail_from_conf(struct lj_jail *j, const struct conf_jail *cj, struct lj_error *err)
+{
+	int rc;
+	*j = (struct lj_jail){.name = lj_xstrdup(cj->name), .conf = cj};
+
+	const char *path = string_param(cj, "path");
+	if (!path || !*path)
+		return lj_error_usage(err, "jail '%s': no path: set path to the jail's root folder",
+				      j->name);
+	if (path[0] != '/')
+		return lj_error_usage(err, "jail '%s': path '%s' is not an absolute path", j->name,
+				      path);
+	j->path = lj_xstrdup(path);
+	/* Trailing slashes would make the mount targets below it look outside. */
+	for (size_t n = strlen(j->path); n > 1 && j->path[n - 1] == '/'; n--)
+		j->path[n - 1] = '\0';
+
+	/* jail(8): a jail named by a number gets that jid. */
+	long jid = 0;
+	if (!conf_parse_long(cj->name, &jid))
+		jid = 0;
+	jid = long_param(cj, "jid", jid);
+	if (jid < 0 || jid > 999999)
+		return lj_error_usage(err, "jail '%s': jid %ld is out of range (1 to 999999)",
+				      j->name, jid);
+	j->jid = jid;
+
+	const char *host = jailsys_param(cj, "host");
+	j->own_uts = !(host && lj_str_eq(host, "inherit"));
+	const char *hn = string_param(cj, "host.hostname");
+	const char *dn = string_param(cj, "host.domainname");
+	if ((hn || dn) && !j->own_uts)
+		return lj_error_usage(err, "jail '%s': host.hostname needs host = new, not inherit",
+				      j->name);
+	j->hostname = hn ? lj_xstrdup(hn) : NULL;
+	j->domainname = dn ? lj_xstrdup(dn) : NULL;
+
+	if ((rc = network_from_conf(j, cj, err)) < 0)
+		return rc;
+	ipc_from_conf(j, cj);
+	if ((rc = powers_from_conf(j, cj, err)) < 0)
+		return rc;
+
+	j->persist = bool_param(cj, "persist", false);
+	j->devfs_ruleset = (int)long_param(cj, "devfs_ruleset", 4);
+	if (j->devfs_ruleset < 0 || j->devfs_ruleset > 5)
+		return lj_error_usage(err, "jail '%s': devfs_ruleset %d: only rulesets 0 to 5 exist "
+					   "here (see ljail.conf(5))",
+				      j->name, j->devfs_ruleset);
+	if ((rc = mounts_from_conf(j, cj, err)) < 0)
+		return rc;
+
+	for (int h = 0; h < LJ_HOOK_COUNT; h++)
+		j->hooks[h] = copy_values(param(cj, lj_hooks[h].param), &j->nhooks[h]);
+	const char *ju = string_param(cj, "exec.jail_user");
+	const char *su = string_param(cj, "exec.system_user");
+	const char *cl = string_param(cj, "exec.consolelog");
+	j->jail_user = ju ? lj_xstrdup(ju) : NULL;
+	j->system_user = su ? lj_xstrdup(su) : NULL;
+	j->consolelog = cl ? lj_xstrdup(cl) : NULL;
+	j->system_jail_user = bool_param(cj, "exec.system_jail_user", false);
+	j->exec_clean = bool_param(cj, "exec.clean", false);
+	j->exec_timeout = long_param(cj, "exec.timeout", 0);
+	j->stop_timeout = long_param(cj, "stop.timeout", 10);
+	if (j->exec_timeout < 0 || j->stop_timeout < 0)
+		return lj_error_usage(err, "jail '%s': exec.timeout and stop.timeout cannot be "
+					   "negative",
+				      j->name);
+	j->depend = copy_values(param(cj, "depend"), &j->ndepend);
+	return 0;
+}
+
+void lj_jail_default(struct lj_jail *j, const char *name, const char *path)
+{
+	*j = (struct lj_jail){
+		.name = lj_xstrdup(name),
+		.path = lj_xstrdup(path),
+		.hostname = lj_xstrdup(name),
+		.own_uts = true,
+		.own_ipc = true,
+		.own_net = true,
+		.devfs_ruleset = 4,
+		.stop_timeout = 10,
+		.caps = lj_jail_base_caps() | CAP(CAP_IPC_OWNER),
+		.deny = LJ_DENY_RAW_SOCKETS | LJ_DENY_SOCKET_AF,
+	};
+	/* What the account's d2l.conf mounts, minus the host folders. */
+	add_mount(j, LJ_MOUNT_DEV, "devfs", "/dev", "rw", false, lj_xstrdup("default"));
+	add_mount(j, LJ_MOUNT_PROC, "proc", "/proc", "rw", false, lj_xstrdup("default"));
+	add_mount(j, LJ_MOUNT_SYSFS, "sysfs", "/sys", "ro", true, lj_xstrdup("default"));
+	add_mount(j, LJ_MOUNT_TMPFS, "tmpfs", "/tmp", "rw,mode=1777", false,
+		  lj_xstrdup("default"));
+}
+
+static void free_list(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void lj_jail_release(struct lj_jail *j)
+{
+	free(j->name);
+	free(j->path);
+	free(j->hostname);
+	free(j->domainname);
+	for (size_t i = 0; i < j->nmounts; i++) {
+		free(j->mounts[i].source);
+		free(j->mounts[i].target);
+		free(j->mounts[i].options);
+		free(j->mounts[i].where);
+	}
+	free(j->mounts);
+	for (int h = 0; h < LJ_HOOK_COUNT; h++)
+		free_list(j->hooks[h], j->nhooks[h]);
+	free(j->jail_user);
+	free(j->system_user);
+	free(j->consolelog);
+	free_list(j->depend, j->ndepend);
+	*j = (struct lj_jail){0};
+}

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * A jail as the runtime sees it: the resolved, checked parameters of one
+ * configured jail turned into plain fields (namespaces to make, mounts in
+ * order, commands per phase, powers of its root). Built once, before any
+ * system call, so that a start either has everything it needs or fails
+ * without having touched the host.
+ */
+#ifndef LJAIL_CORE_JAIL_H
+#define LJAIL_CORE_JAIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf/conf.h"
+#include "core/error.h"
+
+/* The file systems a jail's mount lines become (see ljail.conf(5)). */
+enum lj_mount_kind {
+	LJ_MOUNT_DEV,    /* devfs: a fresh tmpfs /dev with the ruleset's nodes */
+	LJ_MOUNT_FDESC,  /* fdescfs: the /dev/fd, stdin, stdout, stderr links */
+	LJ_MOUNT_PROC,   /* procfs, linprocfs, proc: proc with sensitive files masked */
+	LJ_MOUNT_SYSFS,  /* linsysfs, sysfs: always read-only */
+	LJ_MOUNT_TMPFS,  /* tmpfs with its options */
+	LJ_MOUNT_BIND,   /* nullfs, bind: a host folder, nosuid and nodev */
+	LJ_MOUNT_DEVPTS, /* devpts: a new instance */
+	LJ_MOUNT_MQUEUE, /* mqueue */
+};
+
+struct lj_mount {
+	enum lj_mount_kind kind;
+	char *source;  /* host path for LJ_MOUNT_BIND, else the fstab source */
+	char *target;  /* absolute path inside the jail ("/" for the root) */
+	char *options; /* the fstab options, for tmpfs and error messages */
+	bool readonly;
+	char *where; /* "FILE:LINE" of the line, for error messages */
+};
+
+/* The commands of each phase, in the order jail(8) runs them. */
+enum lj_hook {
+	LJ_HOOK_PREPARE,
+	LJ_HOOK_PRESTART,
+	LJ_HOOK_CREATED,
+	LJ_HOOK_START,
+	LJ_HOOK_COMMAND,
+	LJ_HOOK_POSTSTART,
+	LJ_HOOK_PRESTOP,
+	LJ_HOOK_STOP,
+	LJ_HOOK_POSTSTOP,
+	LJ_HOOK_RELEASE,
+	LJ_HOOK_COUNT,
+};
+
+struct lj_hook_def {
+	const char *param; /* "exec.prestart" */
+	bool in_jail;      /* run inside the jail, not on the host */
+};
+extern const struct lj_hook_def lj_hooks[LJ_HOOK_COUNT];
+
+/* What seccomp refuses to the jail (see linux/seccomp.c). */
+enum {
+	LJ_DENY_RAW_SOCKETS = 1 << 0, /* allow.raw_sockets off */
+	LJ_DENY_SOCKET_AF = 1 << 1,   /* allow.socket_af off: only unix, inet, netlink */
+	LJ_DENY_SYSVMSG = 1 << 2,     /* sysvmsg = disable */
+	LJ_DENY_SYSVSEM = 1 << 3,
+	LJ_DENY_SYSVSHM = 1 << 4,
+	LJ_DENY_PTRACE = 1 << 5, /* allow.unprivileged_proc_debug off */
+};
+
+struct lj_jail {
+	char *name;
+	long jid; /* asked for by `jid` or a numeric name; 0: the first free one */
+	char *path;
+	char *hostname;
+	char *domainname;
+	bool own_uts, own_ipc, own_net;
+	bool persist;
+	int devfs_ruleset;
+
+	struct lj_mount *mounts; /* in mount order; unmounted in reverse */
+	size_t nmounts, capmounts;
+
+	char **hooks[LJ_HOOK_COUNT];
+	size_t nhooks[LJ_HOOK_COUNT];
+	char *jail_user;   /* exec.jail_user, NULL: root */
+	bool system_jail_user;
+	char *system_user; /* exec.system_user, NULL: the caller */
+	bool exec_clean;
+	long exec_timeout; /* seconds, 0: none */
+	long stop_timeout; /* seconds */
+	char *consolelog;
+
+	uint64_t caps; /* the capability bounding set, as bits by CAP_ number */
+	unsigned deny; /* LJ_DENY_* */
+
+	char **depend;
+	size_t ndepend;
+
+	const struct conf_jail *conf; /* the parameters, for the run state */
+};
+
+/*
+ * Fills j from a checked jail. Errors name the jail and, where a value is at
+ * fault, its FILE:LINE. A path relative to nothing, an unreadable
+ * mount.fstab file and a mount line that cannot be honoured fail here,
+ * before anything is done.
+ */
+int lj_jail_from_conf(struct lj_jail *j, const struct conf_jail *cj, struct lj_error *err);
+
+/* A jail with default parameters on a tree, as `ljail run PATH` makes one. */
+void lj_jail_default(struct lj_jail *j, const char *name, const char *path);
+
+void lj_jail_release(struct lj_jail *j);
+
+/* The capability bounding set of every jail, before allow.* adds to it. */
+uint64_t lj_jail_base_caps(void);
+
+#endif

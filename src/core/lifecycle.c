@@ -1,0 +1,350 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "core/lifecycle.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <unistd.h>
+
+#include "core/hooks.h"
+#include "core/state.h"
+#include "linux/create.h"
+#include "linux/enter.h"
+#include "linux/users.h"
+
+struct start {
+	const struct lj_paths *paths;
+	const struct lj_jail *j;
+	struct lj_state state;
+	struct lj_created created;
+	bool hold; /* keep the jail up when empty: `ljail run` ends it itself */
+};
+
+struct step {
+	int (*run)(struct start *st, struct lj_error *err);
+	void (*undo)(struct start *st);
+};
+
+static int hook(struct start *st, enum lj_hook h, struct lj_error *err)
+{
+	return lj_hooks_run(st->j, &st->state, st->created.pidfd, h, err);
+}
+
+/* Undo steps cannot fail the start any further: their errors are dropped. */
+static void hook_quietly(struct start *st, enum lj_hook h)
+{
+	struct lj_error ignored = {0};
+	hook(st, h, &ignored);
+}
+
+static void snapshot_params(struct lj_state *s, const struct lj_jail *j)
+{
+	if (!j->conf)
+		return;
+	for (size_t i = 0; i < j->conf->nparams; i++) {
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+		if (!f)
+			continue;
+		conf_print_param(f, &j->conf->params[i]);
+		fclose(f);
+		*LJ_VEC_PUSH(s->params, s->nparams, s->capparams) = text;
+	}
+}
+
+static int step_claim(struct start *st, struct lj_error *err)
+{
+	const struct lj_jail *j = st->j;
+	st->state = (struct lj_state){
+		.jid = j->jid,
+		.name = lj_xstrdup(j->name),
+		.path = lj_xstrdup(j->path),
+		.hostname = lj_xstrdup(j->hostname ? j->hostname : j->name),
+		.phase = LJ_PHASE_STARTING,
+		.own_net = j->own_net,
+		.persist = j->persist,
+		.caps = j->caps,
+		.deny = j->deny,
+	};
+	snapshot_params(&st->state, j);
+	return lj_state_claim(st->paths, &st->state, err);
+}
+
+static void undo_claim(struct start *st)
+{
+	struct lj_error ignored = {0};
+	lj_state_remove(st->paths, st->state.name, &ignored);
+}
+
+static int step_prepare(struct start *st, struct lj_error *err)
+{
+	return hook(st, LJ_HOOK_PREPARE, err);
+}
+
+static void undo_prepare(struct start *st)
+{
+	hook_quietly(st, LJ_HOOK_RELEASE);
+}
+
+static int step_prestart(struct start *st, struct lj_error *err)
+{
+	return hook(st, LJ_HOOK_PRESTART, err);
+}
+
+static void undo_prestart(struct start *st)
+{
+	hook_quietly(st, LJ_HOOK_POSTSTOP);
+}
+
+static int step_create(struct start *st, struct lj_error *err)
+{
+	int rc = lj_create(st->j, &st->created, err);
+	if (rc < 0)
+		return rc;
+	st->state.pid = st->created.pid;
+	st->state.starttime = st->created.starttime;
+	return lj_state_write(st->paths, &st->state, err);
+}
+
+static void undo_create(struct start *st)
+{
+	struct lj_error ignored = {0};
+	if (st->created.pidfd < 0)
+		return; /* lj_create cleaned up after itself */
+	if (st->created.go >= 0)
+		close(st->created.go); /* init reads EOF and ends */
+	st->created.go = -1;
+	lj_kill_init(st->created.pidfd, &ignored);
+}
+
+static int step_created(struct start *st, struct lj_error *err)
+{
+	return hook(st, LJ_HOOK_CREATED, err);
+}
+
+static int step_start(struct start *st, struct lj_error *err)
+{
+	return hook(st, LJ_HOOK_START, err);
+}
+
+static int step_command(struct start *st, struct lj_error *err)
+{
+	return hook(st, LJ_HOOK_COMMAND, err);
+}
+
+static int step_poststart(struct start *st, struct lj_error *err)
+{
+	return hook(st, LJ_HOOK_POSTSTART, err);
+}
+
+static int step_commit(struct start *st, struct lj_error *err)
+{
+	st->state.phase = LJ_PHASE_RUNNING;
+	int rc = lj_state_write(st->paths, &st->state, err);
+	return rc < 0 ? rc : lj_create_commit(&st->created, st->hold, err);
+}
+
+static const struct step start_steps[] = {
+	{step_claim, undo_claim},         {step_prepare, undo_prepare},
+	{step_prestart, undo_prestart},   {step_create, undo_create},
+	{step_created, NULL},             {step_start, NULL},
+	{step_command, NULL},             {step_poststart, NULL},
+	{step_commit, NULL},
+};
+
+/*
+ * What an earlier ljail left: a running jail stays (starting it again is an
+ * error); the remains of a start that was killed halfway are removed.
+ */
+static int clear_leftovers(const struct lj_paths *paths, const char *name, struct lj_error *err)
+{
+	struct lj_state old;
+	int rc = lj_state_read(paths, name, &old, err);
+	if (rc == -ENOENT)
+		return 0;
+	if (rc < 0)
+		return rc;
+	int pidfd = old.pid > 0 ? lj_state_open_init(&old) : -ESRCH;
+	if (pidfd >= 0 && old.phase == LJ_PHASE_RUNNING) {
+		close(pidfd);
+		lj_state_release(&old);
+		return lj_error_set(err, EEXIST, "jail '%s' is already running", name);
+	}
+	if (pidfd >= 0) {
+		lj_kill_init(pidfd, err);
+		close(pidfd);
+	}
+	lj_state_release(&old);
+	return lj_state_remove(paths, name, err);
+}
+
+static int start_locked(const struct lj_paths *paths, const struct lj_jail *j, bool hold,
+			struct lj_created *keep, struct lj_state *keep_state, struct lj_error *err)
+{
+	struct start st = {.paths = paths, .j = j, .hold = hold, .created = {.pidfd = -1, .go = -1}};
+	size_t done = 0;
+	int rc = clear_leftovers(paths, j->name, err);
+
+	for (; rc == 0 && done < LJ_ARRAY_SIZE(start_steps); done++)
+		if ((rc = start_steps[done].run(&st, err)) < 0)
+			break;
+	if (rc < 0) {
+		/* Walk back over the steps that were done, the failed one included. */
+		for (size_t i = done + 1; i-- > 0;)
+			if (i < LJ_ARRAY_SIZE(start_steps) && start_steps[i].undo)
+				start_steps[i].undo(&st);
+	}
+	if (rc == 0 && keep) {
+		*keep = st.created;
+		*keep_state = st.state;
+		return 0;
+	}
+	if (st.created.pidfd >= 0)
+		close(st.created.pidfd);
+	lj_state_release(&st.state);
+	return rc;
+}
+
+int lj_start(const struct lj_paths *paths, const struct lj_jail *j, struct lj_error *err)
+{
+	int lock;
+	int rc = lj_state_lock(paths, j->name, &lock, err);
+	if (rc < 0)
+		return rc;
+	rc = start_locked(paths, j, false, NULL, NULL, err);
+	lj_state_unlock(paths, j->name, lock, rc < 0);
+	return rc;
+}
+
+/* Waits up to timeout seconds for the init behind pidfd to end. */
+static bool wait_gone(int pidfd, long timeout)
+{
+	struct pollfd p = {.fd = pidfd, .events = POLLIN};
+	int n;
+	while ((n = poll(&p, 1, (int)(timeout * 1000))) < 0 && errno == EINTR)
+		;
+	return n > 0;
+}
+
+static int stop_locked(const struct lj_paths *paths, const char *name, const struct lj_jail *j,
+		       struct lj_error *err)
+{
+	struct lj_state s;
+	int rc = lj_state_read(paths, name, &s, err);
+	if (rc == -ENOENT)
+		return lj_error_set(err, ESRCH, "jail '%s' is not running", name);
+	if (rc < 0)
+		return rc;
+	LJ_CLEANUP_CLOSE int pidfd = s.pid > 0 ? lj_state_open_init(&s) : -ESRCH;
+	if (pidfd < 0) {
+		/* It ended on its own (no persist), or a start was killed halfway. */
+		rc = lj_state_remove(paths, name, err);
+		lj_state_release(&s);
+		return rc < 0 ? rc : lj_error_set(err, ESRCH, "jail '%s' is not running", name);
+	}
+	/* As jail -r: a failing exec.prestop or exec.stop leaves the jail running. */
+	if ((rc = lj_hooks_run(j, &s, pidfd, LJ_HOOK_PRESTOP, err)) < 0 ||
+	    (rc = lj_hooks_run(j, &s, pidfd, LJ_HOOK_STOP, err)) < 0) {
+		lj_state_release(&s);
+		return rc;
+	}
+	/* init passes SIGTERM on to every process and ends once they are gone. */
+	long timeout = j ? j->stop_timeout : 10;
+	if (pidfd_send_signal(pidfd, SIGTERM, NULL, 0) < 0 || !wait_gone(pidfd, timeout))
+		rc = lj_kill_init(pidfd, err);
+	if (rc == 0)
+		rc = lj_state_remove(paths, name, err);
+	if (rc == 0)
+		rc = lj_hooks_run(j, &s, -1, LJ_HOOK_POSTSTOP, err);
+	if (rc == 0)
+		rc = lj_hooks_run(j, &s, -1, LJ_HOOK_RELEASE, err);
+	lj_state_release(&s);
+	return rc;
+}
+
+int lj_stop(const struct lj_paths *paths, const char *name, const struct lj_jail *j,
+	    struct lj_error *err)
+{
+	int lock;
+	int rc = lj_state_lock(paths, name, &lock, err);
+	if (rc < 0)
+		return rc;
+	rc = stop_locked(paths, name, j, err);
+	struct lj_state left;
+	struct lj_error ignored = {0};
+	bool gone = lj_state_read(paths, name, &left, &ignored) == -ENOENT;
+	if (!gone)
+		lj_state_release(&left);
+	lj_state_unlock(paths, name, lock, gone);
+	return rc;
+}
+
+int lj_run(const struct lj_paths *paths, const struct lj_jail *j, const char *user,
+	   char *const *argv, int *status, struct lj_error *err)
+{
+	struct lj_created c;
+	struct lj_state s;
+	int lock;
+	int rc = lj_state_lock(paths, j->name, &lock, err);
+	if (rc < 0)
+		return rc;
+	rc = start_locked(paths, j, true, &c, &s, err);
+	if (rc < 0) {
+		lj_state_unlock(paths, j->name, lock, true);
+		return rc;
+	}
+
+	struct lj_user u;
+	if (user) {
+		LJ_CLEANUP_CLOSE int root = lj_jail_rootfd(&s, err);
+		rc = root < 0 ? root : lj_user_in_jail(root, j->name, user, &u, err);
+	} else {
+		lj_user_root(&u);
+	}
+	if (rc == 0) {
+		fflush(NULL);
+		pid_t helper = fork();
+		if (helper < 0) {
+			rc = lj_error_set(err, errno, "jail '%s': fork: %s", j->name, strerror(errno));
+		} else if (helper == 0) {
+			struct lj_error e = {0};
+			struct lj_command cmd = {.jail = j->name,
+						 .user = &u,
+						 .argv = argv,
+						 .cwd = user ? u.home : "/",
+						 .out_fd = -1};
+			int st = 126;
+			if (lj_enter(c.pidfd, s.caps, s.deny, j->name, &e) == 0) {
+				pid_t child = lj_spawn(&cmd, &e);
+				if (child > 0)
+					lj_wait(child, 0, &st);
+			}
+			if (e.msg[0])
+				fprintf(stderr, "ljail: %s\n", e.msg);
+			_exit(st);
+		} else {
+			/* The terminal's signals are for the command, not for ljail. */
+			signal(SIGINT, SIG_IGN);
+			signal(SIGQUIT, SIG_IGN);
+			lj_wait(helper, 0, status);
+			signal(SIGINT, SIG_DFL);
+			signal(SIGQUIT, SIG_DFL);
+		}
+		lj_user_release(&u);
+	}
+	close(c.pidfd);
+	lj_state_release(&s);
+	struct lj_error stop_err = {0};
+	int src = stop_locked(paths, j->name, j, &stop_err);
+	if (rc == 0 && src < 0) {
+		*err = stop_err;
+		rc = src;
+	}
+	lj_state_unlock(paths, j->name, lock, true);
+	return rc;
+}

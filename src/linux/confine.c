@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "linux/confine.h"
+
+#include <errno.h>
+#include <linux/sockios.h>
+#include <seccomp.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+
+#include "core/jail.h"
+
+static void seccomp_cleanup(scmp_filter_ctx *ctx)
+{
+	if (*ctx)
+		seccomp_release(*ctx);
+}
+
+#define RULE(action, name, ...)                                                                    \
+	seccomp_rule_add(ctx, action, SCMP_SYS(name), __VA_ARGS__)
+
+static int deny_sockets(scmp_filter_ctx ctx, unsigned deny)
+{
+	int rc = 0;
+	if (deny & LJ_DENY_RAW_SOCKETS) {
+		/* The type carries SOCK_NONBLOCK and SOCK_CLOEXEC in its high bits. */
+		rc = rc ?: RULE(SCMP_ACT_ERRNO(EPERM), socket, 2, SCMP_A0(SCMP_CMP_EQ, AF_INET),
+				SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_RAW));
+		rc = rc ?: RULE(SCMP_ACT_ERRNO(EPERM), socket, 2, SCMP_A0(SCMP_CMP_EQ, AF_INET6),
+				SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_RAW));
+		rc = rc ?: RULE(SCMP_ACT_ERRNO(EPERM), socket, 1, SCMP_A0(SCMP_CMP_EQ, AF_PACKET));
+	}
+	if (deny & LJ_DENY_SOCKET_AF) {
+		/* FreeBSD's default: unix, inet, inet6 and routing sockets (netlink here). */
+		for (int af = 0; af < AF_MAX && rc == 0; af++)
+			if (af != AF_UNIX && af != AF_INET && af != AF_INET6 && af != AF_NETLINK &&
+			    af != AF_PACKET)
+				rc = RULE(SCMP_ACT_ERRNO(EAFNOSUPPORT), socket, 1,
+					  SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)af));
+		rc = rc ?: RULE(SCMP_ACT_ERRNO(EAFNOSUPPORT), socket, 1,
+				SCMP_A0(SCMP_CMP_GE, (scmp_datum_t)AF_MAX));
+	}
+	return rc;
+}
+
+static int deny_sysv(scmp_filter_ctx ctx, unsigned deny)
+{
+	static const struct {
+		unsigned bit;
+		int calls[4];
+	} sysv[] = {
+		{LJ_DENY_SYSVMSG,
+		 {SCMP_SYS(msgget), SCMP_SYS(msgsnd), SCMP_SYS(msgrcv), SCMP_SYS(msgctl)}},
+		{LJ_DENY_SYSVSEM,
+		 {SCMP_SYS(semget), SCMP_SYS(semop), SCMP_SYS(semtimedop), SCMP_SYS(semctl)}},
+		{LJ_DENY_SYSVSHM,
+		 {SCMP_SYS(shmget), SCMP_SYS(shmat), SCMP_SYS(shmdt), SCMP_SYS(shmctl)}},
+	};
+	int rc = 0;
+	for (size_t i = 0; i < LJ_ARRAY_SIZE(sysv) && rc == 0; i++)
+		for (size_t k = 0; k < 4 && rc == 0 && (deny & sysv[i].bit); k++)
+			rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), sysv[i].calls[k], 0);
+	return rc;
+}
+
+int lj_confine_seccomp(unsigned deny, struct lj_error *err)
+{
+	__attribute__((cleanup(seccomp_cleanup))) scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (!ctx)
+		return lj_error_set(err, ENOMEM, "seccomp: cannot make a filter");
+	/*
+	 * No no_new_privs: sudo and other set-uid programs must work inside,
+	 * as they do in a FreeBSD jail. Loading without it needs CAP_SYS_ADMIN,
+	 * which the caller still has at this point.
+	 */
+	int rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	/*
+	 * The filter knows the native system calls only; a call through another
+	 * ABI (32-bit x86) fails instead of slipping past the rules.
+	 */
+	rc = rc ?: seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO(ENOSYS));
+
+	/*
+	 * Kernel keyrings are not namespaced, and uid 0 in a jail is uid 0 on
+	 * the host: the jail's root would share the host root's keys.
+	 */
+	rc = rc ?: RULE(SCMP_ACT_ERRNO(ENOSYS), keyctl, 0);
+	rc = rc ?: RULE(SCMP_ACT_ERRNO(ENOSYS), add_key, 0);
+	rc = rc ?: RULE(SCMP_ACT_ERRNO(ENOSYS), request_key, 0);
+	/*
+	 * `ljail exec` passes the caller's terminal in, as jexec does; TIOCSTI
+	 * would let the jail type commands into the host shell that owns it.
+	 */
+	rc = rc ?: RULE(SCMP_ACT_ERRNO(EPERM), ioctl, 1,
+			SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCSTI));
+	rc = rc ?: RULE(SCMP_ACT_ERRNO(EPERM), ioctl, 1,
+			SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCLINUX));
+	/* Opening by handle bypasses the jail's root (also needs a capability it lacks). */
+	rc = rc ?: RULE(SCMP_ACT_ERRNO(EPERM), open_by_handle_at, 0);
+
+	rc = rc ?: deny_sockets(ctx, deny);
+	rc = rc ?: deny_sysv(ctx, deny);
+	if (rc == 0 && (deny & LJ_DENY_PTRACE)) {
+		rc = RULE(SCMP_ACT_ERRNO(EPERM), ptrace, 0);
+		rc = rc ?: RULE(SCMP_ACT_ERRNO(EPERM), process_vm_readv, 0);
+		rc = rc ?: RULE(SCMP_ACT_ERRNO(EPERM), process_vm_writev, 0);
+	}
+	if (rc < 0)
+		return lj_error_set(err, -rc, "seccomp: building the filter: %s", strerror(-rc));
+	rc = seccomp_load(ctx);
+	if (rc < 0)
+		return lj_error_set(err, -rc, "seccomp: loading the filter: %s", strerror(-rc));
+	return 0;
+}
+
+static void cap_cleanup(cap_t *c)
+{
+	if (*c)
+		cap_free(*c);
+}
+
+int lj_confine_caps(uint64_t caps, struct lj_error *err)
+{
+	cap_value_t max = cap_max_bits();
+	for (cap_value_t c = 0; c < max; c++) {
+		if (c < 64 && (caps & (UINT64_C(1) << c)))
+			continue;
+		if (cap_drop_bound(c) < 0 && errno != EINVAL)
+			return lj_error_set(err, errno, "dropping capability %d: %s", c,
+					    strerror(errno));
+	}
+	__attribute__((cleanup(cap_cleanup))) cap_t set = cap_init();
+	if (!set)
+		return lj_error_set(err, errno, "capabilities: %s", strerror(errno));
+	for (cap_value_t c = 0; c < max && c < 64; c++) {
+		if (!(caps & (UINT64_C(1) << c)))
+			continue;
+		if (cap_set_flag(set, CAP_PERMITTED, 1, &c, CAP_SET) < 0 ||
+		    cap_set_flag(set, CAP_EFFECTIVE, 1, &c, CAP_SET) < 0)
+			return lj_error_set(err, errno, "capabilities: %s", strerror(errno));
+	}
+	if (cap_set_proc(set) < 0 || cap_reset_ambient() < 0)
+		return lj_error_set(err, errno, "setting capabilities: %s", strerror(errno));
+	return 0;
+}

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "linux/create.h"
+
+#include <errno.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/state.h"
+#include "linux/confine.h"
+#include "linux/init.h"
+#include "linux/mounts.h"
+#include "linux/rtnl.h"
+
+/* Everything the child does, in order; the first error ends it. */
+static int setup_child(const struct lj_jail *j, int *procfd, struct lj_error *err)
+{
+	LJ_CLEANUP_CLOSE int rootfd = -1;
+	int rc;
+
+	/* Its own session: the caller's terminal and its signals stay outside. */
+	setsid();
+	if ((rc = lj_mounts_root(j, &rootfd, err)) < 0 || (rc = lj_mounts_apply(j, rootfd, err)) < 0)
+		return rc;
+	if (j->own_uts) {
+		const char *hn = j->hostname ? j->hostname : j->name;
+		if (sethostname(hn, strlen(hn)) < 0)
+			return lj_error_set(err, errno, "jail '%s': hostname '%s': %s", j->name, hn,
+					    strerror(errno));
+		if (j->domainname && setdomainname(j->domainname, strlen(j->domainname)) < 0)
+			return lj_error_set(err, errno, "jail '%s': domain name '%s': %s", j->name,
+					    j->domainname, strerror(errno));
+	}
+	if (j->own_net && (rc = lj_netlink_link_up("lo", err)) < 0)
+		return lj_error_wrap(err, "jail '%s'", j->name);
+	/*
+	 * A proc of the jail's PID namespace that is never attached anywhere:
+	 * init reads it to see whether the jail is empty, whatever the jail
+	 * mounts (or does not) on its own /proc.
+	 */
+	rc = lj_mount_new("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+			  procfd);
+	if (rc < 0)
+		return lj_error_set(err, -rc, "jail '%s': proc for init: %s", j->name,
+				    strerror(-rc));
+	/* Keep the host's /dev/null for init's own output before leaving the host. */
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+		return lj_error_set(err, errno, "jail '%s': /dev/null: %s", j->name,
+				    strerror(errno));
+	close(null);
+	if ((rc = lj_mounts_pivot(j, rootfd, err)) < 0)
+		return rc;
+	/*
+	 * Init keeps the jail's powers and no more, and is not dumpable, so
+	 * root in the jail (which lacks CAP_SYS_PTRACE) can neither trace it
+	 * nor open its /proc files, /proc/1/exe being ljail's own binary.
+	 */
+	if ((rc = lj_confine_caps(j->caps, err)) < 0)
+		return lj_error_wrap(err, "jail '%s'", j->name);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	return 0;
+}
+
+/*
+ * Only the two pipes go with the child: above all not ljail's lock on the
+ * jail, which a long-lived init would otherwise hold for ever.
+ */
+static void close_other_fds(int keep1, int keep2)
+{
+	unsigned a = (unsigned)(keep1 < keep2 ? keep1 : keep2);
+	unsigned b = (unsigned)(keep1 < keep2 ? keep2 : keep1);
+	if (a > 3)
+		close_range(3, a - 1, 0);
+	if (b > a + 1)
+		close_range(a + 1, b - 1, 0);
+	close_range(b + 1, ~0U, 0);
+}
+
+_Noreturn static void run_child(const struct lj_jail *j, int report, int go)
+{
+	struct lj_error err = {0};
+	int procfd = -1;
+
+	close_other_fds(report, go);
+	/* Until ljail commits the start, its death ends the half-made jail. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (setup_child(j, &procfd, &err) < 0) {
+		ssize_t ignored = write(report, err.msg, strlen(err.msg) + 1);
+		(void)ignored;
+		_exit(1);
+	}
+	if (write(report, "", 1) != 1)
+		_exit(1);
+	close(report);
+	char c;
+	if (read(go, &c, 1) != 1)
+		_exit(1);
+	close(go);
+	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+	lj_init_run(procfd, j->persist || c == 'h');
+}
+
+static void close_pair(int p[2])
+{
+	if (p[0] >= 0)
+		close(p[0]);
+	if (p[1] >= 0)
+		close(p[1]);
+	p[0] = p[1] = -1;
+}
+
+int lj_create(const struct lj_jail *j, struct lj_created *out, struct lj_error *err)
+{
+	int report[2] = {-1, -1}, go[2] = {-1, -1};
+	int pidfd = -1;
+	*out = (struct lj_created){.pidfd = -1, .go = -1};
+
+	if (pipe2(report, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0) {
+		close_pair(report);
+		return lj_error_set(err, errno, "jail '%s': pipe: %s", j->name, strerror(errno));
+	}
+	uint64_t flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWCGROUP | CLONE_PIDFD;
+	if (j->own_uts)
+		flags |= CLONE_NEWUTS;
+	if (j->own_ipc)
+		flags |= CLONE_NEWIPC;
+	if (j->own_net)
+		flags |= CLONE_NEWNET;
+	struct clone_args args = {
+		.flags = flags,
+		.pidfd = (uint64_t)(uintptr_t)&pidfd,
+		.exit_signal = SIGCHLD,
+	};
+	fflush(NULL);
+	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid < 0) {
+		int e = errno;
+		close_pair(report);
+		close_pair(go);
+		return lj_error_set(err, e, "jail '%s': making namespaces: %s", j->name,
+				    strerror(e));
+	}
+	if (pid == 0) {
+		close(report[0]);
+		close(go[1]);
+		run_child(j, report[1], go[0]);
+	}
+	close(report[1]);
+	close(go[0]);
+	report[1] = go[0] = -1;
+
+	char msg[sizeof(err->msg)];
+	size_t got = 0;
+	ssize_t n;
+	while (got < sizeof(msg) && (n = read(report[0], msg + got, sizeof(msg) - got)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		got += (size_t)n;
+		if (msg[got - 1] == '\0')
+			break;
+	}
+	close(report[0]);
+	if (got == 1 && msg[0] == '\0') {
+		*out = (struct lj_created){.pid = pid,
+					   .starttime = lj_process_starttime(pid),
+					   .pidfd = pidfd,
+					   .go = go[1]};
+		return 0;
+	}
+	/* The child failed (or died): it is gone once reaped, and its namespaces with it. */
+	close(go[1]);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	close(pidfd);
+	if (got > 0 && msg[got - 1] == '\0') {
+		err->code = EIO;
+		err->usage = false;
+		memcpy(err->msg, msg, got);
+		return -EIO;
+	}
+	return lj_error_set(err, EIO, "jail '%s': the jail's init died while starting", j->name);
+}
+
+int lj_create_commit(struct lj_created *c, bool hold, struct lj_error *err)
+{
+	ssize_t n = write(c->go, hold ? "h" : "g", 1);
+	close(c->go);
+	c->go = -1;
+	if (n != 1)
+		return lj_error_set(err, errno ? errno : EIO, "the jail's init is gone");
+	return 0;
+}
+
+int lj_kill_init(int pidfd, struct lj_error *err)
+{
+	if (pidfd_send_signal(pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
+		return lj_error_set(err, errno, "killing the jail's init: %s", strerror(errno));
+	struct pollfd p = {.fd = pidfd, .events = POLLIN};
+	while (poll(&p, 1, -1) < 0)
+		if (errno != EINTR)
+			return lj_error_set(err, errno, "waiting for the jail's init: %s",
+					    strerror(errno));
+	/* Reap it if it is our own child; a reparented init is reaped by its new parent. */
+	siginfo_t si;
+	waitid(P_PIDFD, (id_t)pidfd, &si, WEXITED | WNOHANG);
+	return 0;
+}
