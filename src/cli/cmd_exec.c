@@ -118,7 +118,9 @@ int cli_cmd_exec(struct cli *cli, int argc, char **argv)
 		.user = &u,
 		.argv = optind < argc ? argv + optind : shell,
 		.argv0 = optind < argc ? NULL : login_name,
-		.cwd = dir ? dir : login ? u.home : "/",
+		.cwd = dir     ? dir
+		       : login ? u.home
+			       : "/",
 		.clean_env = login,
 		.out_fd = -1,
 	};

@@ -123,7 +123,8 @@ static int run_action(struct cli *cli, enum action action, int argc, char **argv
 				/* -a stops the jails that run, and leaves the others be. */
 				if (all) {
 					struct lj_state s;
-					if (lj_state_read(&cli->paths, order[i]->name, &s, &err) < 0)
+					if (lj_state_read(&cli->paths, order[i]->name, &s, &err) <
+					    0)
 						continue;
 					lj_state_release(&s);
 				}
@@ -135,8 +136,9 @@ static int run_action(struct cli *cli, enum action action, int argc, char **argv
 			for (size_t i = 0; i < n; i++) {
 				const char *dep = failed_dependency(order, failed, i);
 				if (dep) {
-					fprintf(stderr, "ljail: jail '%s': not started: it depends on "
-							"'%s', which failed\n",
+					fprintf(stderr,
+						"ljail: jail '%s': not started: it depends on "
+						"'%s', which failed\n",
 						order[i]->name, dep);
 					failed[i] = true;
 				} else {

@@ -34,8 +34,10 @@ static struct lj_state *running_jails(struct cli *cli, size_t *count, struct lj_
 				if (fd >= 0)
 					close(fd);
 				int lock;
-				/* Gone without `ljail stop` (no persist): tidy up, if nobody is busy. */
-				if (fd < 0 && lj_state_lock(&cli->paths, names[i], &lock, &ignored) == 0) {
+				/* Gone without `ljail stop` (no persist): tidy up, if nobody is
+				 * busy. */
+				if (fd < 0 &&
+				    lj_state_lock(&cli->paths, names[i], &lock, &ignored) == 0) {
 					lj_state_remove(&cli->paths, names[i], &ignored);
 					lj_state_unlock(&cli->paths, names[i], lock, true);
 				}
@@ -113,13 +115,13 @@ static void print_json(const struct lj_state *jails, size_t n)
 		lj_json_string(stdout, s->hostname);
 		fputs(",\"path\":", stdout);
 		lj_json_string(stdout, s->path);
-		printf(",\"pid\":%d,\"persist\":%s,\"own_network\":%s,\"parameters\":{", (int)s->pid,
-		       s->persist ? "true" : "false", s->own_net ? "true" : "false");
+		printf(",\"pid\":%d,\"persist\":%s,\"own_network\":%s,\"parameters\":{",
+		       (int)s->pid, s->persist ? "true" : "false", s->own_net ? "true" : "false");
 		for (size_t k = 0; k < s->nparams; k++) {
 			const char *eq = strchr(s->params[k], '=');
 			LJ_CLEANUP_FREE char *name =
 				lj_xstrndup(s->params[k], eq ? (size_t)(eq - s->params[k])
-							      : strlen(s->params[k]));
+							     : strlen(s->params[k]));
 			printf("%s", k ? "," : "");
 			lj_json_string(stdout, name);
 			putchar(':');

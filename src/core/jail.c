@@ -170,12 +170,14 @@ static int add_fstab_line(struct lj_jail *j, const char *line, const struct conf
 	if (rc == 0)
 		return 0;
 	if (!conf_fstype_find(e.type)) {
-		rc = lj_error_usage(err, "jail '%s': %s: file system type '%s' cannot be mounted "
-					 "in a jail on Linux",
+		rc = lj_error_usage(err,
+				    "jail '%s': %s: file system type '%s' cannot be mounted "
+				    "in a jail on Linux",
 				    j->name, at, e.type);
 	} else if (!conf_path_below(e.target, j->path)) {
-		rc = lj_error_usage(err, "jail '%s': %s: mount target '%s' is outside the jail's "
-					 "path '%s'",
+		rc = lj_error_usage(err,
+				    "jail '%s': %s: mount target '%s' is outside the jail's "
+				    "path '%s'",
 				    j->name, at, e.target, j->path);
 	} else {
 		const char *inside = e.target + strlen(j->path);
@@ -183,8 +185,9 @@ static int add_fstab_line(struct lj_jail *j, const char *line, const struct conf
 			inside++;
 		enum lj_mount_kind kind = kind_of(e.type);
 		if (kind == LJ_MOUNT_BIND && e.source[0] != '/')
-			rc = lj_error_usage(err, "jail '%s': %s: nullfs source '%s' is not an "
-						 "absolute path",
+			rc = lj_error_usage(err,
+					    "jail '%s': %s: nullfs source '%s' is not an "
+					    "absolute path",
 					    j->name, at, e.source);
 		else
 			add_mount(j, kind, e.source, *inside ? inside : "/", e.options,
@@ -231,12 +234,12 @@ static char **copy_values(const struct conf_param *p, size_t *n)
 static int refuse_network_params(const struct lj_jail *j, const struct conf_jail *cj,
 				 struct lj_error *err)
 {
-	static const char *const later[] = {"ip4.addr", "ip6.addr", "vnet.interface",
-					    "interface", "ip_hostname"};
+	static const char *const later[] = {"ip4.addr", "ip6.addr", "vnet.interface", "interface",
+					    "ip_hostname"};
 	for (size_t i = 0; i < LJ_ARRAY_SIZE(later); i++) {
 		const struct conf_param *p = param(cj, later[i]);
-		if (p && (p->nvalues || !p->def || p->def->type != CONF_T_BOOL ||
-			  conf_param_bool(p))) {
+		if (p &&
+		    (p->nvalues || !p->def || p->def->type != CONF_T_BOOL || conf_param_bool(p))) {
 			LJ_CLEANUP_FREE char *at = where(&p->pos);
 			return lj_error_usage(err,
 					      "jail '%s': %s: %s is not supported by this ljail "
@@ -261,8 +264,8 @@ static int network_from_conf(struct lj_jail *j, const struct conf_jail *cj, stru
 				      j->name, ip4, ip6);
 	const char *mode = ip4 ? ip4 : ip6;
 	if (vnet && lj_str_eq(vnet, "new") && mode && lj_str_eq(mode, "inherit"))
-		return lj_error_usage(err, "jail '%s': vnet and ip4 = inherit contradict each other",
-				      j->name);
+		return lj_error_usage(
+			err, "jail '%s': vnet and ip4 = inherit contradict each other", j->name);
 	j->own_net = !(mode && lj_str_eq(mode, "inherit"));
 	return refuse_network_params(j, cj, err);
 }
@@ -303,16 +306,12 @@ static int powers_from_conf(struct lj_jail *j, const struct conf_jail *cj, struc
 	if (bool_param(cj, "allow.routing", false)) {
 		/* In the host's stack NET_ADMIN would be the host's routing table. */
 		if (!j->own_net)
-			return lj_error_usage(err, "jail '%s': allow.routing needs the jail's own "
-						   "network stack, not ip4 = inherit",
+			return lj_error_usage(err,
+					      "jail '%s': allow.routing needs the jail's own "
+					      "network stack, not ip4 = inherit",
 					      j->name);
 		j->caps |= CAP(CAP_NET_ADMIN);
 	}
-	if (bool_param(cj, "allow.mount", false))
-		return lj_error_usage(err, "jail '%s': allow.mount is not supported: mounting "
-					   "needs CAP_SYS_ADMIN, which would give the jail's root "
-					   "the host",
-				      j->name);
 
 	if (!bool_param(cj, "allow.raw_sockets", false))
 		j->deny |= LJ_DENY_RAW_SOCKETS;
@@ -400,8 +399,9 @@ int lj_jail_from_conf(struct lj_jail *j, const struct conf_jail *cj, struct lj_e
 	j->persist = bool_param(cj, "persist", false);
 	j->devfs_ruleset = (int)long_param(cj, "devfs_ruleset", 4);
 	if (j->devfs_ruleset < 0 || j->devfs_ruleset > 5)
-		return lj_error_usage(err, "jail '%s': devfs_ruleset %d: only rulesets 0 to 5 exist "
-					   "here (see ljail.conf(5))",
+		return lj_error_usage(err,
+				      "jail '%s': devfs_ruleset %d: only rulesets 0 to 5 exist "
+				      "here (see ljail.conf(5))",
 				      j->name, j->devfs_ruleset);
 	if ((rc = mounts_from_conf(j, cj, err)) < 0)
 		return rc;
@@ -419,8 +419,9 @@ int lj_jail_from_conf(struct lj_jail *j, const struct conf_jail *cj, struct lj_e
 	j->exec_timeout = long_param(cj, "exec.timeout", 0);
 	j->stop_timeout = long_param(cj, "stop.timeout", 10);
 	if (j->exec_timeout < 0 || j->stop_timeout < 0)
-		return lj_error_usage(err, "jail '%s': exec.timeout and stop.timeout cannot be "
-					   "negative",
+		return lj_error_usage(err,
+				      "jail '%s': exec.timeout and stop.timeout cannot be "
+				      "negative",
 				      j->name);
 	j->depend = copy_values(param(cj, "depend"), &j->ndepend);
 	return 0;
@@ -444,8 +445,7 @@ void lj_jail_default(struct lj_jail *j, const char *name, const char *path)
 	add_mount(j, LJ_MOUNT_DEV, "devfs", "/dev", "rw", false, lj_xstrdup("default"));
 	add_mount(j, LJ_MOUNT_PROC, "proc", "/proc", "rw", false, lj_xstrdup("default"));
 	add_mount(j, LJ_MOUNT_SYSFS, "sysfs", "/sys", "ro", true, lj_xstrdup("default"));
-	add_mount(j, LJ_MOUNT_TMPFS, "tmpfs", "/tmp", "rw,mode=1777", false,
-		  lj_xstrdup("default"));
+	add_mount(j, LJ_MOUNT_TMPFS, "tmpfs", "/tmp", "rw,mode=1777", false, lj_xstrdup("default"));
 }
 
 static void free_list(char **v, size_t n)

@@ -83,7 +83,7 @@ struct lj_jail {
 
 	char **hooks[LJ_HOOK_COUNT];
 	size_t nhooks[LJ_HOOK_COUNT];
-	char *jail_user;   /* exec.jail_user, NULL: root */
+	char *jail_user; /* exec.jail_user, NULL: root */
 	bool system_jail_user;
 	char *system_user; /* exec.system_user, NULL: the caller */
 	bool exec_clean;

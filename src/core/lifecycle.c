@@ -150,11 +150,9 @@ static int step_commit(struct start *st, struct lj_error *err)
 }
 
 static const struct step start_steps[] = {
-	{step_claim, undo_claim},         {step_prepare, undo_prepare},
-	{step_prestart, undo_prestart},   {step_create, undo_create},
-	{step_created, NULL},             {step_start, NULL},
-	{step_command, NULL},             {step_poststart, NULL},
-	{step_commit, NULL},
+	{step_claim, undo_claim},   {step_prepare, undo_prepare}, {step_prestart, undo_prestart},
+	{step_create, undo_create}, {step_created, NULL},         {step_start, NULL},
+	{step_command, NULL},       {step_poststart, NULL},       {step_commit, NULL},
 };
 
 /*
@@ -186,7 +184,8 @@ static int clear_leftovers(const struct lj_paths *paths, const char *name, struc
 static int start_locked(const struct lj_paths *paths, const struct lj_jail *j, bool hold,
 			struct lj_created *keep, struct lj_state *keep_state, struct lj_error *err)
 {
-	struct start st = {.paths = paths, .j = j, .hold = hold, .created = {.pidfd = -1, .go = -1}};
+	struct start st = {
+		.paths = paths, .j = j, .hold = hold, .created = {.pidfd = -1, .go = -1}};
 	size_t done = 0;
 	int rc = clear_leftovers(paths, j->name, err);
 
@@ -310,7 +309,8 @@ int lj_run(const struct lj_paths *paths, const struct lj_jail *j, const char *us
 		fflush(NULL);
 		pid_t helper = fork();
 		if (helper < 0) {
-			rc = lj_error_set(err, errno, "jail '%s': fork: %s", j->name, strerror(errno));
+			rc = lj_error_set(err, errno, "jail '%s': fork: %s", j->name,
+					  strerror(errno));
 		} else if (helper == 0) {
 			struct lj_error e = {0};
 			struct lj_command cmd = {.jail = j->name,

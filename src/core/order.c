@@ -25,8 +25,9 @@ static int visit(struct order *o, size_t i, struct lj_error *err)
 	for (size_t d = 0; dep && d < dep->nvalues; d++) {
 		struct conf_jail *other = conf_find_jail(o->c, dep->values[d]);
 		if (!other)
-			return lj_error_usage(err, "jail '%s': depends on '%s', which is not in the "
-						   "configuration",
+			return lj_error_usage(err,
+					      "jail '%s': depends on '%s', which is not in the "
+					      "configuration",
 					      j->name, dep->values[d]);
 		size_t k = (size_t)(other - o->c->jails);
 		if (!o->with_deps && !o->wanted[k])

@@ -337,7 +337,8 @@ static long *jids_in_use(const struct lj_paths *paths, const char *self, size_t 
 			 * A starting jail may have no init yet: its jid is taken while
 			 * the ljail starting it holds its lock.
 			 */
-			if (fd >= 0 || (other.phase == LJ_PHASE_STARTING && lock_held(paths, names[i])))
+			if (fd >= 0 ||
+			    (other.phase == LJ_PHASE_STARTING && lock_held(paths, names[i])))
 				*LJ_VEC_PUSH(jids, *count, cap) = other.jid;
 			if (fd >= 0)
 				close(fd);

@@ -43,8 +43,7 @@ void lj_state_release(struct lj_state *s);
  * Takes the jail's lock without waiting; fails with a message naming the jail
  * when another ljail holds it. *fd is the lock to pass to lj_state_unlock.
  */
-int lj_state_lock(const struct lj_paths *paths, const char *name, int *fd,
-		  struct lj_error *err);
+int lj_state_lock(const struct lj_paths *paths, const char *name, int *fd, struct lj_error *err);
 /* Drops the lock; with forget, also removes the lock file (the jail is gone). */
 void lj_state_unlock(const struct lj_paths *paths, const char *name, int fd, bool forget);
 

@@ -18,18 +18,21 @@ static void seccomp_cleanup(scmp_filter_ctx *ctx)
 		seccomp_release(*ctx);
 }
 
-#define RULE(action, name, ...)                                                                    \
-	seccomp_rule_add(ctx, action, SCMP_SYS(name), __VA_ARGS__)
+#define RULE(action, name, ...) seccomp_rule_add(ctx, action, SCMP_SYS(name), __VA_ARGS__)
 
 static int deny_sockets(scmp_filter_ctx ctx, unsigned deny)
 {
 	int rc = 0;
 	if (deny & LJ_DENY_RAW_SOCKETS) {
 		/* The type carries SOCK_NONBLOCK and SOCK_CLOEXEC in its high bits. */
-		rc = rc ?: RULE(SCMP_ACT_ERRNO(EPERM), socket, 2, SCMP_A0(SCMP_CMP_EQ, AF_INET),
-				SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_RAW));
-		rc = rc ?: RULE(SCMP_ACT_ERRNO(EPERM), socket, 2, SCMP_A0(SCMP_CMP_EQ, AF_INET6),
-				SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_RAW));
+		rc = rc
+			     ?: RULE(SCMP_ACT_ERRNO(EPERM), socket, 2,
+				     SCMP_A0(SCMP_CMP_EQ, AF_INET),
+				     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_RAW));
+		rc = rc
+			     ?: RULE(SCMP_ACT_ERRNO(EPERM), socket, 2,
+				     SCMP_A0(SCMP_CMP_EQ, AF_INET6),
+				     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_RAW));
 		rc = rc ?: RULE(SCMP_ACT_ERRNO(EPERM), socket, 1, SCMP_A0(SCMP_CMP_EQ, AF_PACKET));
 	}
 	if (deny & LJ_DENY_SOCKET_AF) {
@@ -39,8 +42,9 @@ static int deny_sockets(scmp_filter_ctx ctx, unsigned deny)
 			    af != AF_PACKET)
 				rc = RULE(SCMP_ACT_ERRNO(EAFNOSUPPORT), socket, 1,
 					  SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)af));
-		rc = rc ?: RULE(SCMP_ACT_ERRNO(EAFNOSUPPORT), socket, 1,
-				SCMP_A0(SCMP_CMP_GE, (scmp_datum_t)AF_MAX));
+		rc = rc
+			     ?: RULE(SCMP_ACT_ERRNO(EAFNOSUPPORT), socket, 1,
+				     SCMP_A0(SCMP_CMP_GE, (scmp_datum_t)AF_MAX));
 	}
 	return rc;
 }
@@ -67,7 +71,8 @@ static int deny_sysv(scmp_filter_ctx ctx, unsigned deny)
 
 int lj_confine_seccomp(unsigned deny, struct lj_error *err)
 {
-	__attribute__((cleanup(seccomp_cleanup))) scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	__attribute__((cleanup(seccomp_cleanup))) scmp_filter_ctx ctx =
+		seccomp_init(SCMP_ACT_ALLOW);
 	if (!ctx)
 		return lj_error_set(err, ENOMEM, "seccomp: cannot make a filter");
 	/*
@@ -93,10 +98,12 @@ int lj_confine_seccomp(unsigned deny, struct lj_error *err)
 	 * `ljail exec` passes the caller's terminal in, as jexec does; TIOCSTI
 	 * would let the jail type commands into the host shell that owns it.
 	 */
-	rc = rc ?: RULE(SCMP_ACT_ERRNO(EPERM), ioctl, 1,
-			SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCSTI));
-	rc = rc ?: RULE(SCMP_ACT_ERRNO(EPERM), ioctl, 1,
-			SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCLINUX));
+	rc = rc
+		     ?: RULE(SCMP_ACT_ERRNO(EPERM), ioctl, 1,
+			     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCSTI));
+	rc = rc
+		     ?: RULE(SCMP_ACT_ERRNO(EPERM), ioctl, 1,
+			     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCLINUX));
 	/* Opening by handle bypasses the jail's root (also needs a capability it lacks). */
 	rc = rc ?: RULE(SCMP_ACT_ERRNO(EPERM), open_by_handle_at, 0);
 

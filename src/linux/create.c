@@ -29,7 +29,8 @@ static int setup_child(const struct lj_jail *j, int *procfd, struct lj_error *er
 
 	/* Its own session: the caller's terminal and its signals stay outside. */
 	setsid();
-	if ((rc = lj_mounts_root(j, &rootfd, err)) < 0 || (rc = lj_mounts_apply(j, rootfd, err)) < 0)
+	if ((rc = lj_mounts_root(j, &rootfd, err)) < 0 ||
+	    (rc = lj_mounts_apply(j, rootfd, err)) < 0)
 		return rc;
 	if (j->own_uts) {
 		const char *hn = j->hostname ? j->hostname : j->name;

@@ -17,7 +17,7 @@ struct lj_created {
 	pid_t pid;                    /* the init, as the host sees it */
 	unsigned long long starttime; /* its start time, against pid reuse */
 	int pidfd;
-	int go;                       /* write end: lj_create_commit lets init run */
+	int go; /* write end: lj_create_commit lets init run */
 };
 
 /*

@@ -26,14 +26,15 @@ struct devnode {
  * the null device, because the host's console must never reach a jail.
  */
 static const struct devnode devnodes[] = {
-	{"null", 1, 3, 1},    {"zero", 1, 5, 1},    {"full", 1, 7, 1},
-	{"random", 1, 8, 1},  {"urandom", 1, 9, 1}, {"tty", 5, 0, 3},
-	{"console", 1, 3, 3}, {"net/tun", 10, 200, 5},
+	{"null", 1, 3, 1},    {"zero", 1, 5, 1}, {"full", 1, 7, 1},    {"random", 1, 8, 1},
+	{"urandom", 1, 9, 1}, {"tty", 5, 0, 3},  {"console", 1, 3, 3}, {"net/tun", 10, 200, 5},
 };
 
 static const char *const devlinks[][2] = {
-	{"fd", "/proc/self/fd"},       {"stdin", "/proc/self/fd/0"},
-	{"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"},
+	{"fd", "/proc/self/fd"},
+	{"stdin", "/proc/self/fd/0"},
+	{"stdout", "/proc/self/fd/1"},
+	{"stderr", "/proc/self/fd/2"},
 };
 
 static int populate(int dev, int ruleset)
@@ -66,7 +67,8 @@ static int populate(int dev, int ruleset)
 static int mount_at(int dev, const char *name, const char *fstype, const char *const *opts,
 		    unsigned attrs)
 {
-	LJ_CLEANUP_CLOSE int target = openat(dev, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	LJ_CLEANUP_CLOSE int target =
+		openat(dev, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (target < 0)
 		return -errno;
 	LJ_CLEANUP_CLOSE int mnt = -1;
@@ -78,8 +80,8 @@ int lj_devfs_mount(const struct lj_jail *j, const struct lj_mount *m, int target
 		   struct lj_error *err)
 {
 	static const char *const tmpfs_opts[] = {"mode=0755", "size=1m", "nr_inodes=1024", NULL};
-	static const char *const pts_opts[] = {"newinstance", "ptmxmode=0666", "mode=0620",
-					       "gid=5", NULL};
+	static const char *const pts_opts[] = {"newinstance", "ptmxmode=0666", "mode=0620", "gid=5",
+					       NULL};
 	static const char *const shm_opts[] = {"mode=1777", NULL};
 	LJ_CLEANUP_CLOSE int dev = -1;
 	const char *step = "tmpfs";
@@ -101,7 +103,8 @@ int lj_devfs_mount(const struct lj_jail *j, const struct lj_mount *m, int target
 		 * the folders are ours, made above in a tmpfs the jail has not seen.
 		 */
 		step = "devpts";
-		rc = mount_at(dev, "pts", "devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+		rc = mount_at(dev, "pts", "devpts", pts_opts,
+			      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
 		if (rc == 0) {
 			step = "shm";
 			rc = mount_at(dev, "shm", "tmpfs", shm_opts,

@@ -92,8 +92,8 @@ _Noreturn static void child(const struct lj_command *cmd)
 				strerror(errno));
 			_exit(126);
 		}
-		fprintf(stderr, "ljail: jail '%s': no home folder '%s', starting in /\n",
-			cmd->jail, cwd);
+		fprintf(stderr, "ljail: jail '%s': no home folder '%s', starting in /\n", cmd->jail,
+			cwd);
 		if (chdir("/") < 0)
 			_exit(126);
 	}

@@ -30,7 +30,8 @@ static bool others_alive(int procfd)
 	bool found = false;
 	struct dirent *e;
 	while (!found && (e = readdir(d)))
-		found = isdigit((unsigned char)e->d_name[0]) && !(e->d_name[0] == '1' && !e->d_name[1]);
+		found = isdigit((unsigned char)e->d_name[0]) &&
+			!(e->d_name[0] == '1' && !e->d_name[1]);
 	closedir(d);
 	return found;
 }

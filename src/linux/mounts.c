@@ -13,8 +13,8 @@
 
 int lj_mount_attach(int mntfd, int targetfd)
 {
-	if (move_mount(mntfd, "", targetfd, "",
-		       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+	if (move_mount(mntfd, "", targetfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <
+	    0)
 		return -errno;
 	return 0;
 }
@@ -98,7 +98,7 @@ int lj_mounts_root(const struct lj_jail *j, int *rootfd, struct lj_error *err)
 
 /* Files in proc that tell about or act on the host, hidden as container runtimes do. */
 static const char *const proc_masked_files[] = {
-	"kcore",        "keys",        "key-users",  "timer_list", "sched_debug",
+	"kcore",         "keys",          "key-users",  "timer_list", "sched_debug",
 	"latency_stats", "sysrq-trigger", "kpagecount", "kpageflags", "kpagecgroup",
 };
 static const char *const proc_masked_dirs[] = {"acpi", "scsi"};
@@ -114,13 +114,15 @@ static int mask_path(int dirfd, const char *name, bool is_dir)
 	int rc;
 	if (is_dir) {
 		static const char *const opts[] = {"size=0", "mode=0555", NULL};
-		rc = lj_mount_new("tmpfs", opts, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-						      MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+		rc = lj_mount_new("tmpfs", opts,
+				  MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+					  MOUNT_ATTR_NOEXEC,
 				  &mnt);
 	} else {
 		/* The host's /dev/null, still reachable before pivot_root. */
 		mnt = open_tree(AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-		rc = mnt < 0 ? -errno : set_attrs(mnt, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID, false);
+		rc = mnt < 0 ? -errno
+			     : set_attrs(mnt, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID, false);
 	}
 	return rc < 0 ? rc : lj_mount_attach(mnt, target);
 }
@@ -131,9 +133,9 @@ static int readonly_path(int dirfd, const char *name)
 		open_tree(dirfd, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (mnt < 0)
 		return errno == ENOENT ? 0 : -errno;
-	int rc = set_attrs(mnt, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-					MOUNT_ATTR_NOEXEC,
-			   true);
+	int rc = set_attrs(
+		mnt, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+		true);
 	if (rc < 0)
 		return rc;
 	LJ_CLEANUP_CLOSE int target = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
@@ -143,8 +145,8 @@ static int readonly_path(int dirfd, const char *name)
 static int mount_proc(int targetfd)
 {
 	LJ_CLEANUP_CLOSE int mnt = -1;
-	int rc = lj_mount_new("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
-			      &mnt);
+	int rc = lj_mount_new("proc", NULL,
+			      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &mnt);
 	if (rc < 0 || (rc = lj_mount_attach(mnt, targetfd)) < 0)
 		return rc;
 	for (size_t i = 0; i < LJ_ARRAY_SIZE(proc_masked_files) && rc == 0; i++)
@@ -160,10 +162,9 @@ static int mount_sysfs(int targetfd)
 {
 	LJ_CLEANUP_CLOSE int mnt = -1;
 	/* Read-only always: sysfs writes act on the host's devices and kernel. */
-	int rc = lj_mount_new("sysfs", NULL,
-			      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-				      MOUNT_ATTR_NOEXEC,
-			      &mnt);
+	int rc = lj_mount_new(
+		"sysfs", NULL,
+		MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &mnt);
 	if (rc < 0 || (rc = lj_mount_attach(mnt, targetfd)) < 0)
 		return rc;
 	return mask_path(mnt, "firmware", true);
@@ -232,9 +233,9 @@ static int mount_bind(const struct lj_mount *m, int targetfd)
 		open_tree(AT_FDCWD, m->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (mnt < 0)
 		return -errno;
-	int rc = set_attrs(mnt,
-			   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (m->readonly ? MOUNT_ATTR_RDONLY : 0),
-			   true);
+	int rc = set_attrs(
+		mnt, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (m->readonly ? MOUNT_ATTR_RDONLY : 0),
+		true);
 	return rc < 0 ? rc : lj_mount_attach(mnt, targetfd);
 }
 
@@ -256,7 +257,8 @@ static int make_fd_links(int rootfd, const char *target)
 	if (!slash || !lj_str_eq(slash + 1, "fd"))
 		return -EINVAL;
 	*slash = '\0';
-	LJ_CLEANUP_CLOSE int dirfd = lj_open_in_root(rootfd, *dir ? dir : "/", O_PATH | O_DIRECTORY, 0);
+	LJ_CLEANUP_CLOSE int dirfd =
+		lj_open_in_root(rootfd, *dir ? dir : "/", O_PATH | O_DIRECTORY, 0);
 	if (dirfd < 0)
 		return dirfd;
 	static const char *const links[][2] = {{"fd", "/proc/self/fd"},
@@ -277,8 +279,9 @@ static int make_fd_links(int rootfd, const char *target)
 static const char *kind_name(enum lj_mount_kind k)
 {
 	static const char *const names[] = {
-		[LJ_MOUNT_DEV] = "devfs",   [LJ_MOUNT_FDESC] = "fdescfs", [LJ_MOUNT_PROC] = "proc",
-		[LJ_MOUNT_SYSFS] = "sysfs", [LJ_MOUNT_TMPFS] = "tmpfs",   [LJ_MOUNT_BIND] = "nullfs",
+		[LJ_MOUNT_DEV] = "devfs",     [LJ_MOUNT_FDESC] = "fdescfs",
+		[LJ_MOUNT_PROC] = "proc",     [LJ_MOUNT_SYSFS] = "sysfs",
+		[LJ_MOUNT_TMPFS] = "tmpfs",   [LJ_MOUNT_BIND] = "nullfs",
 		[LJ_MOUNT_DEVPTS] = "devpts", [LJ_MOUNT_MQUEUE] = "mqueue",
 	};
 	return names[k];
@@ -288,8 +291,9 @@ static int apply_one(const struct lj_jail *j, const struct lj_mount *m, int root
 		     struct lj_error *err)
 {
 	if (lj_str_eq(m->target, "/"))
-		return lj_error_usage(err, "jail '%s': %s: a %s mount on the jail's root itself is "
-					   "not allowed",
+		return lj_error_usage(err,
+				      "jail '%s': %s: a %s mount on the jail's root itself is "
+				      "not allowed",
 				      j->name, m->where, kind_name(m->kind));
 	if (m->kind == LJ_MOUNT_FDESC) {
 		int rc = make_fd_links(rootfd, m->target);
@@ -303,14 +307,16 @@ static int apply_one(const struct lj_jail *j, const struct lj_mount *m, int root
 	if (m->kind == LJ_MOUNT_BIND) {
 		struct stat st;
 		if (stat(m->source, &st) < 0)
-			return lj_error_set(err, errno, "jail '%s': %s: mount source '%s' on the "
-							"host: %s",
+			return lj_error_set(err, errno,
+					    "jail '%s': %s: mount source '%s' on the "
+					    "host: %s",
 					    j->name, m->where, m->source, strerror(errno));
 	}
 	LJ_CLEANUP_CLOSE int target = lj_open_in_root(rootfd, m->target, O_PATH, 0);
 	if (target < 0)
-		return lj_error_set(err, -target, "jail '%s': %s: mount target '%s' inside the "
-						  "jail: %s",
+		return lj_error_set(err, -target,
+				    "jail '%s': %s: mount target '%s' inside the "
+				    "jail: %s",
 				    j->name, m->where, m->target, strerror(-target));
 	LJ_CLEANUP_FREE char *bad = NULL;
 	int rc;
