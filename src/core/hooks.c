@@ -134,6 +134,12 @@ static pid_t spawn_jail(const struct lj_jail *j, const struct lj_state *s, int p
 		return lj_error_set(err, errno, "jail '%s': fork: %s", j->name, strerror(errno));
 	if (pid > 0)
 		return pid;
+	/*
+	 * Nothing of ljail's goes along, above all not the pipe that keeps a
+	 * starting jail's init waiting: if ljail dies, init must see it.
+	 */
+	const int keep[] = {pidfd, out};
+	lj_close_fds_except(keep, LJ_ARRAY_SIZE(keep));
 	struct lj_error e = {0};
 	struct lj_command cmd = {
 		.jail = j->name,

@@ -173,3 +173,22 @@ bool lj_str_starts(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
+
+void lj_close_fds_except(const int *keep, size_t n)
+{
+	unsigned from = 3;
+	for (;;) {
+		/* The smallest kept fd at or above from. */
+		unsigned next = ~0U;
+		for (size_t i = 0; i < n; i++)
+			if (keep[i] >= 0 && (unsigned)keep[i] >= from && (unsigned)keep[i] < next)
+				next = (unsigned)keep[i];
+		if (next == ~0U) {
+			close_range(from, ~0U, 0);
+			return;
+		}
+		if (next > from)
+			close_range(from, next - 1, 0);
+		from = next + 1;
+	}
+}

@@ -70,6 +70,12 @@ void lj_strbuf_insert(struct lj_strbuf *sb, size_t at, const char *s, size_t n);
 char *lj_strbuf_take(struct lj_strbuf *sb);
 void lj_strbuf_release(struct lj_strbuf *sb);
 
+/*
+ * Closes every fd from 3 up except those in keep (negative entries are
+ * ignored): for processes that must take nothing of ljail's along.
+ */
+void lj_close_fds_except(const int *keep, size_t n);
+
 bool lj_str_eq(const char *a, const char *b);
 bool lj_str_starts(const char *s, const char *prefix);
 

@@ -72,29 +72,17 @@ static int setup_child(const struct lj_jail *j, int *procfd, struct lj_error *er
 	return 0;
 }
 
-/*
- * Only the two pipes go with the child: above all not ljail's lock on the
- * jail, which a long-lived init would otherwise hold for ever.
- */
-static void close_other_fds(int keep1, int keep2)
-{
-	unsigned a = (unsigned)(keep1 < keep2 ? keep1 : keep2);
-	unsigned b = (unsigned)(keep1 < keep2 ? keep2 : keep1);
-	if (a > 3)
-		close_range(3, a - 1, 0);
-	if (b > a + 1)
-		close_range(a + 1, b - 1, 0);
-	close_range(b + 1, ~0U, 0);
-}
-
 _Noreturn static void run_child(const struct lj_jail *j, int report, int go)
 {
 	struct lj_error err = {0};
 	int procfd = -1;
 
-	close_other_fds(report, go);
-	/* Until ljail commits the start, its death ends the half-made jail. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/*
+	 * Only the two pipes go with the child: above all not ljail's lock on the
+	 * jail, which a long-lived init would otherwise hold for ever.
+	 */
+	const int keep[] = {report, go};
+	lj_close_fds_except(keep, LJ_ARRAY_SIZE(keep));
 	if (setup_child(j, &procfd, &err) < 0) {
 		ssize_t ignored = write(report, err.msg, strlen(err.msg) + 1);
 		(void)ignored;
@@ -103,11 +91,15 @@ _Noreturn static void run_child(const struct lj_jail *j, int report, int go)
 	if (write(report, "", 1) != 1)
 		_exit(1);
 	close(report);
+	/*
+	 * Until ljail commits the start, its death ends the half-made jail: the
+	 * pipe reads end-of-file (no PR_SET_PDEATHSIG, which would race with
+	 * ljail's exit right after the commit).
+	 */
 	char c;
 	if (read(go, &c, 1) != 1)
 		_exit(1);
 	close(go);
-	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	lj_init_run(procfd, j->persist || c == 'h');
 }
 

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Tries, from inside a jail, each thing root in a jail must not be able to
+ * do, and prints one line per try: "NAME refused ERRNO" or "NAME ALLOWED".
+ * The integration tests copy it into a jail and read its report; it makes no
+ * judgement itself. With "raw" it only tries a raw socket.
+ *
+ * usage: probe [HOST_PID]   (a host pid the jail must not see)
+ *        probe raw
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/keyctl.h>
+#include <linux/reboot.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/time.h>
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+
+static void report(const char *name, long rc)
+{
+	if (rc < 0)
+		printf("%s refused %s\n", name, strerror(errno));
+	else
+		printf("%s ALLOWED\n", name);
+	fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "raw")) {
+		report("raw_socket", socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
+		report("packet_socket", socket(AF_PACKET, SOCK_RAW, 0));
+		return 0;
+	}
+	static const char empty_module[] = "";
+	report("init_module", syscall(SYS_init_module, empty_module, 0, ""));
+	report("finit_module", syscall(SYS_finit_module, 0, "", 0));
+	report("delete_module", syscall(SYS_delete_module, "ext4", O_NONBLOCK));
+	report("reboot", syscall(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2,
+				 LINUX_REBOOT_CMD_CAD_OFF, NULL));
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	report("clock_settime", clock_settime(CLOCK_REALTIME, &now));
+	struct timeval tv = {.tv_sec = now.tv_sec};
+	report("settimeofday", settimeofday(&tv, NULL));
+	report("mount_tmpfs", mount("none", "/mnt", "tmpfs", 0, NULL));
+	report("umount_proc", umount2("/proc", MNT_DETACH));
+	report("mknod_block", mknod("/tmp/probe-sda", S_IFBLK | 0600, makedev(8, 0)));
+	report("mknod_char", mknod("/tmp/probe-mem", S_IFCHR | 0600, makedev(1, 1)));
+	report("open_block_dev", open("/dev/sda", O_RDONLY));
+	if (argc > 1)
+		report("kill_host_pid", kill((pid_t)atol(argv[1]), 0));
+	report("sethostname", sethostname("escaped", 7));
+	report("keyctl", syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_USER_KEYRING, 0));
+	char c = 'x';
+	int tty = open("/dev/tty", O_RDWR);
+	if (tty >= 0)
+		report("tiocsti", ioctl(tty, TIOCSTI, &c));
+	report("ptrace_init", ptrace(PTRACE_ATTACH, 1, NULL, NULL));
+	char buf[64];
+	report("read_init_exe", readlink("/proc/1/exe", buf, sizeof(buf)));
+	report("raw_socket", socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
+	report("swapoff", syscall(SYS_swapoff, "/dev/sda"));
+	report("write_sysctl", open("/proc/sys/kernel/hostname", O_WRONLY));
+	return 0;
+}

@@ -1,0 +1,629 @@
+"""Real jails, as root, on a Debian tree: start, stop, list, exec, run.
+
+Each test gets its own copy-on-write view of the cached Debian tree (an
+overlay mount the fixture makes and removes) and its own ljail root (-R), so
+tests never touch the cached tree or each other. After every test the fixture
+checks that nothing is left: no process in a namespace of its own, no mount,
+no run state.
+"""
+import json
+import os
+import pty
+import re
+import select
+import shutil
+import signal
+import subprocess
+import time
+
+import pytest
+
+from conftest import LJAIL, SOURCE
+
+PROBE = os.environ.get("LJAIL_PROBE") or os.path.join(SOURCE, "build", "tests", "probe")
+
+
+def pid_namespaces(live_only=False):
+    """pid -> pid namespace of every process on the host.
+
+    With live_only, zombies are left out: a jail's init that has ended waits
+    as a zombie until the host's init (its parent once ljail has exited)
+    reaps it; it holds no mount, process or network namespace any more.
+    """
+    out = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                if live_only:
+                    with open(f"/proc/{d}/stat") as f:
+                        if f.read().rsplit(") ", 1)[1].startswith("Z"):
+                            continue
+                out[int(d)] = os.readlink(f"/proc/{d}/ns/pid")
+            except (OSError, IndexError):
+                pass
+    return out
+
+
+def mount_points():
+    with open("/proc/self/mountinfo") as f:
+        return {line.split()[4] for line in f}
+
+
+@pytest.fixture(scope="session")
+def tree():
+    if os.geteuid() != 0:
+        pytest.fail("the runtime tests start real jails and must run as root")
+    p = subprocess.run([os.path.join(SOURCE, "tests", "debian-tree")], capture_output=True,
+                       text=True, timeout=1200)
+    assert p.returncode == 0, p.stderr
+    return p.stdout.strip()
+
+
+class Ljail:
+    """A private ljail instance (-R) with its configuration file."""
+
+    def __init__(self, base, root):
+        self.base = base
+        self.R = base / "R"
+        self.conf = self.R / "etc" / "ljail" / "jail.conf"
+        self.conf.parent.mkdir(parents=True)
+        (self.conf.parent / "jail.conf.d").mkdir()
+        self.root = root
+
+    def config(self, text):
+        self.conf.write_text(text.replace("@ROOT@", str(self.root)))
+
+    def run(self, *args, input=None, timeout=120):
+        env = dict(os.environ, LJAIL_ROOT=str(self.R))
+        p = subprocess.run([LJAIL, *args], input=input, capture_output=True, text=True,
+                           env=env, timeout=timeout)
+        return p.returncode, p.stdout, p.stderr
+
+    def ok(self, *args, **kw):
+        rc, out, err = self.run(*args, **kw)
+        assert rc == 0, f"ljail {' '.join(args)}: exit {rc}\n{out}\n{err}"
+        return out
+
+    def fails(self, *args, **kw):
+        rc, out, err = self.run(*args, **kw)
+        assert rc != 0, f"ljail {' '.join(args)} should fail:\n{out}\n{err}"
+        lines = [line for line in err.splitlines() if line]
+        # "ljail: message", or a configuration diagnostic "FILE:LINE:COLUMN: message".
+        assert lines and (lines[0].startswith("ljail: ") or
+                          re.match(r"^\S+:\d+:\d+: ", lines[0])), err
+        return err
+
+    def run_dir(self):
+        return self.R / "run" / "ljail"
+
+    def states(self):
+        d = self.run_dir()
+        return sorted(p.name for p in d.iterdir() if not p.name.startswith(".")) \
+            if d.exists() else []
+
+
+@pytest.fixture
+def lj(tmp_path, tree):
+    before_ns = set(pid_namespaces().values())
+    before_mounts = mount_points()
+    base = tmp_path
+    root = base / "root"
+    for d in ("upper", "work", "root"):
+        (base / d).mkdir()
+    subprocess.run(["mount", "-t", "overlay", "overlay", "-o",
+                    f"lowerdir={tree},upperdir={base}/upper,workdir={base}/work", str(root)],
+                   check=True)
+    inst = Ljail(base, root)
+    try:
+        yield inst
+    finally:
+        inst.run("stop", "-a", "-q")
+        leaked = []
+        for pid, ns in pid_namespaces(live_only=True).items():
+            if ns not in before_ns:
+                leaked.append(pid)
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+        for _ in range(50):
+            if subprocess.run(["umount", str(root)]).returncode == 0:
+                break
+            time.sleep(0.1)
+        else:
+            subprocess.run(["umount", "-l", str(root)])
+        left_mounts = mount_points() - before_mounts
+        left_state = inst.states()
+        assert not leaked, f"processes left in jail namespaces: {leaked}"
+        assert not left_mounts, f"mounts left on the host: {left_mounts}"
+        assert not left_state, f"run state left: {left_state}"
+
+
+def basic(name="t1", extra=""):
+    return f"""
+{name} {{
+    path = "@ROOT@";
+    host.hostname = "{name}.jails.test";
+    persist;
+    mount.devfs;
+    mount.procfs;
+    mount += "tmpfs @ROOT@/tmp tmpfs rw,mode=1777,size=32m 0 0";
+    {extra}
+}}
+"""
+
+
+def add_user(root, name, uid, groups=()):
+    """Adds a user to the jail's own files, as the jail's useradd would."""
+    with open(root / "etc" / "passwd", "a") as f:
+        f.write(f"{name}:x:{uid}:{uid}::/home/{name}:/bin/bash\n")
+    with open(root / "etc" / "group", "a") as f:
+        f.write(f"{name}:x:{uid}:\n")
+        for gname, gid in groups:
+            f.write(f"{gname}:x:{gid}:{name}\n")
+    home = root / "home" / name
+    home.mkdir(parents=True)
+    os.chown(home, uid, uid)
+
+
+# --- what a running jail is ---------------------------------------------------
+
+def test_processes_hostname_and_mounts_are_the_jail_s(lj):
+    lj.config(basic())
+    assert lj.ok("start", "t1") == "t1: created\n"
+    ps = lj.ok("exec", "t1", "ps", "-e", "-o", "pid=,args=")
+    rows = [line.split(None, 1) for line in ps.strip().splitlines()]
+    pids = [int(r[0]) for r in rows]
+    assert pids[0] == 1 and len(rows) == 2, ps          # init and ps, nothing of the host
+    assert "ps -e" in rows[1][1]
+    # PID 1 is ljail's init: the host sees the same process in the state file.
+    host_pid = int(lj.ok("list", "-j", "t1", "pid").strip())
+    assert os.readlink(f"/proc/{host_pid}/exe") == os.path.realpath(LJAIL)
+
+    assert lj.ok("exec", "t1", "hostname").strip() == "t1.jails.test"
+    assert lj.ok("exec", "t1", "hostname").strip() != os.uname().nodename
+    points = {line.split()[4] for line in
+              lj.ok("exec", "t1", "cat", "/proc/self/mountinfo").splitlines()}
+    assert {"/", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/proc", "/tmp"} <= points
+    assert not any(p.startswith(("/work", "/var/cache", "/run/ljail", "/home")) for p in points)
+    # Nothing the jail has mounted is on the host.
+    assert not any(p.startswith(str(lj.root) + "/") for p in mount_points())
+    # Own network namespace with only loopback, up.
+    links = lj.ok("exec", "t1", "ip", "-o", "link")
+    assert re.findall(r"^\d+: (\S+):", links, re.M) == ["lo"], links
+    assert "UP" in links
+    lj.ok("stop", "t1")
+
+
+def test_dev_has_the_jail_set_and_proc_is_masked(lj):
+    lj.config(basic())
+    lj.ok("start", "t1")
+    dev = set(lj.ok("exec", "t1", "ls", "/dev").split())
+    assert {"null", "zero", "full", "random", "urandom", "tty", "console", "ptmx", "pts",
+            "shm", "mqueue", "fd", "stdin", "stdout", "stderr"} <= dev
+    assert not any(d.startswith(("sd", "vd", "nvme", "loop", "mem", "kmsg")) for d in dev)
+    assert lj.ok("exec", "t1", "sh", "-c", "echo hi > /dev/null && head -c4 /dev/zero | wc -c"
+                 ).strip() == "4"
+    assert lj.ok("exec", "t1", "readlink", "/dev/fd") == "/proc/self/fd\n"
+    # Masked proc files read as empty; /proc/sys is read-only.
+    assert lj.ok("exec", "t1", "cat", "/proc/keys") == ""
+    err = lj.run("exec", "t1", "sh", "-c", "echo 1 > /proc/sys/kernel/panic")[2]
+    assert "Read-only" in err
+    lj.ok("stop", "t1")
+
+
+def test_devfs_ruleset_chooses_the_nodes(lj):
+    lj.config(basic(extra="devfs_ruleset = 2;"))
+    lj.ok("start", "t1")
+    dev = set(lj.ok("exec", "t1", "ls", "/dev").split())
+    assert {"null", "zero", "urandom", "fd"} <= dev
+    assert "tty" not in dev and "pts" not in dev
+    lj.ok("stop", "t1")
+
+
+def test_exec_U_uses_the_jail_s_users_and_groups(lj):
+    add_user(lj.root, "alice", 23456, groups=[("jailonly", 34567)])
+    lj.config(basic())
+    lj.ok("start", "t1")
+    ident = lj.ok("exec", "-U", "alice", "t1", "id").strip()
+    assert ident == "uid=23456(alice) gid=23456(alice) groups=23456(alice),34567(jailonly)"
+    env = lj.ok("exec", "-l", "-U", "alice", "t1", "sh", "-c", 'pwd; echo "$HOME $USER $SHELL"')
+    assert env.splitlines() == ["/home/alice", "/home/alice alice /bin/bash"]
+    assert lj.ok("exec", "-d", "/tmp", "t1", "pwd") == "/tmp\n"
+    # -u looks on the host, where alice does not exist.
+    err = lj.fails("exec", "-u", "alice", "t1", "id")
+    assert "t1" in err and "alice" in err and "host" in err
+    err = lj.fails("exec", "-U", "nobody-here", "t1", "id")
+    assert err.strip() == "ljail: jail 't1': no user 'nobody-here' in the jail's /etc/passwd"
+    # The exit status is the command's.
+    assert lj.run("exec", "t1", "sh", "-c", "exit 7")[0] == 7
+    lj.ok("stop", "t1")
+
+
+def test_exec_by_jid_and_run_by_path(lj):
+    lj.config(basic())
+    lj.ok("start", "t1")
+    jid = lj.ok("list", "-j", "t1", "jid").strip()
+    assert lj.ok("exec", jid, "hostname") == "t1.jails.test\n"
+    lj.ok("stop", "t1")
+    rc, out, err = lj.run("run", str(lj.root), "--", "sh", "-c",
+                          "cat /etc/debian_version; hostname; exit 5")
+    assert rc == 5, err
+    lines = out.splitlines()
+    assert lines[0].startswith("12.") and lines[1].startswith("run-")
+    assert lj.states() == []
+
+
+def test_run_a_configured_jail_keeps_its_commands(lj):
+    log = lj.base / "run.log"
+    lj.config(basic(extra=f"""
+        exec.prestart = "echo prestart >> {log}";
+        exec.poststop = "echo poststop >> {log}";
+    """))
+    rc, out, err = lj.run("run", "t1", "--", "hostname")
+    assert rc == 0, err
+    assert out == "t1.jails.test\n"
+    assert log.read_text() == "prestart\npoststop\n"
+
+
+# --- jail(8)'s order and behaviour ------------------------------------------
+
+def test_exec_commands_run_in_freebsd_order(lj):
+    log = "@ROOT@/order.log"
+    host = lambda n: f'"echo {n} $JID $JNAME $JPATH >> {log}"'
+    jail = lambda n: f'"echo {n} $(hostname) >> /order.log"'
+    lj.config(basic(extra=f"""
+        exec.prepare = {host("prepare")};
+        exec.prestart = {host("prestart")};
+        exec.created = {host("created")};
+        exec.start = {jail("start")};
+        command = {jail("command")};
+        exec.poststart = {host("poststart")};
+        exec.prestop = {host("prestop")};
+        exec.stop = {jail("stop")};
+        exec.poststop = {host("poststop")};
+        exec.release = {host("release")};
+    """).replace("$JID", "\\$JID").replace("$JNAME", "\\$JNAME")
+        .replace("$JPATH", "\\$JPATH").replace("$(hostname)", "\\$(hostname)"))
+    lj.ok("start", "t1")
+    lj.ok("stop", "t1")
+    root = str(lj.root)
+    lines = (lj.root / "order.log").read_text().splitlines()
+    jid = "1"
+    assert lines == [
+        f"prepare {jid} t1 {root}", f"prestart {jid} t1 {root}", f"created {jid} t1 {root}",
+        "start t1.jails.test", "command t1.jails.test", f"poststart {jid} t1 {root}",
+        f"prestop {jid} t1 {root}", "stop t1.jails.test", f"poststop {jid} t1 {root}",
+        f"release {jid} t1 {root}"]
+
+
+def test_freebsd_behaviour_cases(lj):
+    # exec.prestart output is printed on start; exec.poststart sees JID,
+    # JNAME and JPATH; exec.prestop runs on stop; a numeric name is the jid.
+    lj.config(basic(name="7", extra=r"""
+        exec.prestart = "echo prestart output";
+        exec.poststart = "echo poststart \$JID \$JNAME \$JPATH";
+        exec.prestop = "echo prestop ran";
+    """))
+    out = lj.ok("start", "7")
+    assert out.splitlines() == ["prestart output", f"poststart 7 7 {lj.root}", "7: created"]
+    table = lj.ok("list").splitlines()
+    assert table[0] == "   JID  IP Address      Hostname                      Path"
+    assert table[1].split() == ["7", "7.jails.test", str(lj.root)]
+    assert lj.ok("stop", "7").splitlines() == ["prestop ran", "7: removed"]
+
+
+def test_failing_exec_start_undoes_the_start(lj):
+    log = lj.base / "undo.log"
+    lj.config(basic(extra=f"""
+        exec.prepare = "echo prepare >> {log}";
+        exec.prestart = "echo prestart >> {log}";
+        exec.start = "sleep 100 & exit 3";
+        exec.poststop = "echo poststop >> {log}";
+        exec.release = "echo release >> {log}";
+    """))
+    err = lj.fails("start", "t1")
+    assert "jail 't1': exec.start 'sleep 100 & exit 3' failed (exit status 3)" in err
+    assert log.read_text().splitlines() == ["prepare", "prestart", "poststop", "release"]
+    assert lj.states() == []
+    assert "t1" not in lj.ok("list")
+
+
+def test_failing_prestop_keeps_the_jail(lj):
+    lj.config(basic(extra='exec.prestop = "false";'))
+    lj.ok("start", "t1")
+    err = lj.fails("stop", "t1")
+    assert "exec.prestop 'false' failed" in err
+    assert "t1.jails.test" in lj.ok("list")
+    lj.config(basic())
+    lj.ok("stop", "t1")
+
+
+def test_stop_timeout_kills_what_ignores_sigterm(lj):
+    lj.config(basic(extra='stop.timeout = 1;'))
+    lj.ok("start", "t1")
+    p = subprocess.Popen([LJAIL, "exec", "t1", "sh", "-c", "trap '' TERM; sleep 1000"],
+                         env=dict(os.environ, LJAIL_ROOT=str(lj.R)))
+    for _ in range(100):
+        if "sleep" in lj.ok("exec", "t1", "ps", "-e", "-o", "comm="):
+            break
+        time.sleep(0.05)
+    lj.ok("stop", "t1")
+    p.wait(timeout=30)
+
+
+def test_without_persist_the_jail_ends_with_its_last_process(lj):
+    lj.config(basic().replace("persist;", "") .replace(
+        "mount.devfs;", 'mount.devfs; exec.start = "sleep 1 >/dev/null 2>&1 &";'))
+    lj.ok("start", "t1")
+    for _ in range(200):
+        if "t1.jails.test" not in lj.ok("list"):
+            break
+        time.sleep(0.05)
+    assert "t1.jails.test" not in lj.ok("list")
+    assert lj.states() == []
+    assert "not running" in lj.fails("stop", "t1")
+
+
+def test_consolelog_gets_jail_command_output(lj):
+    log = lj.base / "console.log"
+    log.write_text("before\n")
+    lj.config(basic(extra=f'exec.consolelog = "{log}"; exec.start = "echo from the jail";'))
+    out = lj.ok("start", "t1")
+    assert "from the jail" not in out
+    assert log.read_text() == "before\nfrom the jail\n"
+    lj.ok("stop", "t1")
+
+
+def test_exec_timeout_kills_a_slow_command(lj):
+    lj.config(basic(extra='exec.timeout = 1; exec.start = "sleep 60";'))
+    err = lj.fails("start", "t1")
+    assert "exec.start 'sleep 60' timed out after 1 seconds" in err
+
+
+def test_depend_starts_dependencies_first(lj):
+    lj.config(basic("a") + basic("b", 'depend = "a";'))
+    assert lj.ok("start", "b").splitlines() == ["a: created", "b: created"]
+    assert lj.ok("stop", "-a").splitlines() == ["b: removed", "a: removed"]
+
+
+# --- run state ---------------------------------------------------------------
+
+def test_list_formats(lj):
+    lj.config(basic(extra='meta = "note";'))
+    lj.ok("start", "t1")
+    data = json.loads(lj.ok("list", "--json"))
+    (j,) = data["jails"]
+    assert j["name"] == "t1" and j["jid"] == 1 and j["path"] == str(lj.root)
+    assert j["hostname"] == "t1.jails.test" and j["persist"] is True
+    assert j["parameters"]["meta"] == "note"
+    verbose = lj.ok("list", "-v")
+    assert verbose.startswith(f"jid=1 name=t1 path={lj.root} host.hostname=t1.jails.test")
+    assert "meta=note" in verbose
+    assert lj.ok("list", "-j", "t1", "name", "host.hostname") == "t1 t1.jails.test\n"
+    assert lj.ok("list", "-n", "-j", "t1", "jid", "name") == "jid=1 name=t1\n"
+    assert "not running" in lj.fails("list", "-j", "nope")
+    lj.ok("stop", "t1")
+
+
+def test_two_starts_at_once_start_one_jail(lj):
+    lj.config(basic(extra='exec.prestart = "sleep 1";'))
+    env = dict(os.environ, LJAIL_ROOT=str(lj.R))
+    procs = [subprocess.Popen([LJAIL, "start", "t1"], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [(p.wait(timeout=60), p.stdout.read(), p.stderr.read()) for p in procs]
+    assert sorted(r[0] for r in results) == [0, 1], results
+    loser = [r for r in results if r[0] == 1][0]
+    assert loser[2] in ("ljail: jail 't1': another ljail is starting or stopping it\n",
+                        "ljail: jail 't1' is already running\n"), loser
+    assert len(lj.ok("list").splitlines()) == 2
+    lj.ok("stop", "t1")
+
+
+def test_jids_are_small_and_reused(lj):
+    lj.config(basic("a") + basic("b") + basic("c"))
+    lj.ok("start", "a", "b")
+    lj.ok("stop", "a")
+    lj.ok("start", "c")
+    assert lj.ok("list", "-j", "c", "jid") == "1\n"
+    assert lj.ok("list", "-j", "b", "jid") == "2\n"
+    lj.ok("stop", "-a")
+
+
+def test_a_start_killed_halfway_is_cleaned_by_the_next(lj):
+    lj.config(basic(extra='exec.start = "sleep 1000";'))
+    env = dict(os.environ, LJAIL_ROOT=str(lj.R))
+    p = subprocess.Popen([LJAIL, "start", "t1"], env=env)
+    state = lj.run_dir() / "t1.state"
+    for _ in range(200):
+        if state.exists() and "pid=0" not in state.read_text():
+            break
+        time.sleep(0.05)
+    time.sleep(0.2)
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    # The jail's init dies with the ljail that was making it.
+    pid = int(re.search(r"^pid=(\d+)$", state.read_text(), re.M).group(1))
+    for _ in range(100):
+        if not os.path.exists(f"/proc/{pid}") or \
+                open(f"/proc/{pid}/stat").read().split(") ")[1][0] == "Z":
+            break
+        time.sleep(0.05)
+    lj.config(basic())
+    lj.ok("start", "t1")
+    assert len(lj.ok("list").splitlines()) == 2
+    lj.ok("stop", "t1")
+
+
+# --- confinement --------------------------------------------------------------
+
+def test_root_in_a_jail_cannot_reach_the_host(lj):
+    shutil.copy(PROBE, lj.root / "probe")
+    lj.config(basic())
+    lj.ok("start", "t1")
+    out = lj.ok("exec", "t1", "/probe", str(os.getpid()))
+    results = dict(line.split(" ", 1) for line in out.splitlines())
+    expected = {"init_module", "finit_module", "delete_module", "reboot", "clock_settime",
+                "settimeofday", "mount_tmpfs", "umount_proc", "mknod_block", "mknod_char",
+                "open_block_dev", "kill_host_pid", "sethostname", "keyctl", "ptrace_init",
+                "read_init_exe", "raw_socket", "swapoff", "write_sysctl"}
+    assert expected <= set(results), out
+    allowed = {k: v for k, v in results.items() if not v.startswith("refused")}
+    assert not allowed, out
+    # Capabilities: none of the host-wide ones.
+    status = lj.ok("exec", "t1", "grep", "CapBnd", "/proc/self/status")
+    bnd = int(status.split()[1], 16)
+    for cap in (21, 16, 22, 25, 27, 19, 2, 12, 24, 23):  # SYS_ADMIN, MODULE, BOOT, ...
+        assert not bnd & (1 << cap), (cap, status)
+    lj.ok("stop", "t1")
+
+
+def test_allow_raw_sockets_decides(lj):
+    shutil.copy(PROBE, lj.root / "probe")
+    lj.config(basic("off") + basic("on", "allow.raw_sockets;"))
+    lj.ok("start", "off", "on")
+    off = lj.ok("exec", "off", "/probe", "raw")
+    on = lj.ok("exec", "on", "/probe", "raw")
+    assert "raw_socket refused Operation not permitted" in off
+    assert "packet_socket refused" in off
+    assert "raw_socket ALLOWED" in on
+    lj.ok("stop", "-a")
+
+
+@pytest.fixture
+def victim():
+    """A host folder outside every jail, which no test may change."""
+    import tempfile
+    d = tempfile.mkdtemp(prefix="ljail-victim-", dir="/var/tmp")
+    try:
+        yield d
+    finally:
+        shutil.rmtree(d)
+
+
+def test_symlink_at_a_mount_target_cannot_reach_the_host(lj, victim):
+    import pathlib
+    victim = pathlib.Path(victim)
+    (victim / "keep").write_text("host data\n")
+    os.symlink(str(victim), lj.root / "mnt" / "abs")
+    os.symlink("../../../../../../../../" + str(victim).lstrip("/"), lj.root / "mnt" / "rel")
+    (lj.root / "tmp" / "inside").mkdir()
+    lj.config(basic(extra=f"""
+        mount += "tmpfs @ROOT@/mnt/abs tmpfs rw 0 0";
+        mount += "/tmp @ROOT@/mnt/rel nullfs ro 0 0";
+    """))
+    rc, out, err = lj.run("start", "t1")
+    # Either way the targets resolve inside the jail: here they do not exist.
+    assert rc != 0 and "mount target '/mnt/abs' inside the jail" in err, err
+    assert (victim / "keep").read_text() == "host data\n"
+    assert sorted(os.listdir(victim)) == ["keep"]
+    assert str(victim) not in mount_points()
+    # Planting the same folder inside the jail makes the mounts land there.
+    (lj.root / str(victim).lstrip("/")).mkdir(parents=True)
+    lj.ok("start", "t1")
+    assert str(victim) not in mount_points()
+    assert sorted(os.listdir(victim)) == ["keep"]
+    inside = lj.ok("exec", "t1", "cat", "/proc/self/mountinfo")
+    assert f" {victim} " in inside
+    lj.ok("stop", "t1")
+
+
+# --- bad input ------------------------------------------------------------------
+
+def test_bad_input_is_one_clear_line(lj, tmp_path):
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    lj.config(basic() + f"""
+    nopath {{ path = "{tmp_path}/missing"; persist; }}
+    filepath {{ path = "{a_file}"; persist; }}
+    notarget {{ path = "@ROOT@"; persist; mount += "tmpfs @ROOT@/no/such/dir tmpfs rw 0 0"; }}
+    nosource {{ path = "@ROOT@"; persist; mount += "{tmp_path}/gone @ROOT@/mnt nullfs rw 0 0"; }}
+    badtmpfs {{ path = "@ROOT@"; persist; mount += "tmpfs @ROOT@/mnt tmpfs rw,bogus=1 0 0"; }}
+    """)
+    cases = {
+        ("start", "nopath"): f"ljail: jail 'nopath': path '{tmp_path}/missing': "
+                             "No such file or directory",
+        ("start", "filepath"): f"ljail: jail 'filepath': path '{a_file}' is not a folder",
+        ("start", "notarget"): "mount target '/no/such/dir' inside the jail: "
+                               "No such file or directory",
+        ("start", "nosource"): f"mount source '{tmp_path}/gone' on the host: "
+                               "No such file or directory",
+        ("start", "badtmpfs"): "unknown tmpfs option 'bogus=1'",
+        ("stop", "t1"): "ljail: jail 't1' is not running",
+        ("exec", "t1", "true"): "ljail: jail 't1' is not running",
+        ("start", "nosuch"): "ljail: jail 'nosuch' is not in the configuration",
+    }
+    for args, msg in cases.items():
+        err = lj.fails(*args)
+        assert msg in err, (args, err)
+        assert len(err.strip().splitlines()) == 1, (args, err)
+        assert lj.states() == [], args
+    lj.ok("start", "t1")
+    err = lj.fails("start", "t1")
+    assert err == "ljail: jail 't1' is already running\n"
+    lj.ok("stop", "t1")
+
+
+def test_unsupported_parameters_are_refused_before_anything_runs(lj):
+    log = lj.base / "never"
+    lj.config(basic(extra=f'allow.mount; exec.prepare = "touch {log}";'))
+    err = lj.fails("start", "t1")
+    assert "allow.mount" in err and "not supported" in err
+    assert not log.exists()
+
+
+# --- the terminal ---------------------------------------------------------------
+
+def read_until(fd, pattern, timeout=20):
+    buf = b""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        r, _, _ = select.select([fd], [], [], 0.2)
+        if r:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            buf += chunk
+            if re.search(pattern, buf):
+                return buf
+    raise AssertionError(f"{pattern!r} not seen in {buf!r}")
+
+
+def test_interactive_shell_on_a_terminal(lj):
+    import fcntl
+    import struct
+    import termios
+    lj.config(basic())
+    lj.ok("start", "t1")
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ["LJAIL_ROOT"] = str(lj.R)
+        os.environ["TERM"] = "dumb"
+        os.execv(LJAIL, [LJAIL, "exec", "-l", "t1"])
+    try:
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 33, 111, 0, 0))
+        os.write(fd, b"PS1='jail$ '; stty size\n")
+        read_until(fd, rb"33 111")
+        # Ctrl-C ends the foreground job, not the shell.
+        os.write(fd, b"sleep 100\n")
+        time.sleep(0.5)
+        os.write(fd, b"\x03")
+        os.write(fd, b"echo after-$((6*7))\n")
+        read_until(fd, rb"after-42")
+        # Job control: a background job and fg.
+        os.write(fd, b"sleep 100 &\njobs\n")
+        read_until(fd, rb"\[1\]\+?\s+Running\s+sleep 100")
+        os.write(fd, b"kill %1; exit 4\n")
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 4
+    finally:
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except OSError:
+            pass
+        os.close(fd)
+    lj.ok("stop", "t1")
