@@ -8,20 +8,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/pidfd.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/hooks.h"
 #include "core/state.h"
 #include "linux/create.h"
-#include "linux/enter.h"
-#include "linux/users.h"
 
 struct start {
 	const struct lj_paths *paths;
 	const struct lj_jail *j;
 	struct lj_state state;
 	struct lj_created created;
-	bool hold; /* keep the jail up when empty: `ljail run` ends it itself */
+	const struct lj_run_command *run; /* `ljail run`: the command init runs */
 };
 
 struct step {
@@ -103,11 +102,20 @@ static void undo_prestart(struct start *st)
 
 static int step_create(struct start *st, struct lj_error *err)
 {
-	int rc = lj_create(st->j, &st->created, err);
+	int rc = lj_create(st->j, st->run, &st->created, err);
 	if (rc < 0)
 		return rc;
 	st->state.pid = st->created.pid;
 	st->state.starttime = st->created.starttime;
+	/*
+	 * With no command left to run before the commit, the jail is as good as
+	 * running: one write instead of two. (Should ljail die before the
+	 * commit, init dies with it and the state is seen to be stale.)
+	 */
+	const struct lj_jail *j = st->j;
+	if (!j->nhooks[LJ_HOOK_CREATED] && !j->nhooks[LJ_HOOK_START] &&
+	    !j->nhooks[LJ_HOOK_COMMAND] && !j->nhooks[LJ_HOOK_POSTSTART])
+		st->state.phase = LJ_PHASE_RUNNING;
 	return lj_state_write(st->paths, &st->state, err);
 }
 
@@ -144,9 +152,12 @@ static int step_poststart(struct start *st, struct lj_error *err)
 
 static int step_commit(struct start *st, struct lj_error *err)
 {
-	st->state.phase = LJ_PHASE_RUNNING;
-	int rc = lj_state_write(st->paths, &st->state, err);
-	return rc < 0 ? rc : lj_create_commit(&st->created, st->hold, err);
+	int rc = 0;
+	if (st->state.phase != LJ_PHASE_RUNNING) {
+		st->state.phase = LJ_PHASE_RUNNING;
+		rc = lj_state_write(st->paths, &st->state, err);
+	}
+	return rc < 0 ? rc : lj_create_commit(&st->created, err);
 }
 
 static const struct step start_steps[] = {
@@ -181,11 +192,11 @@ static int clear_leftovers(const struct lj_paths *paths, const char *name, struc
 	return lj_state_remove(paths, name, err);
 }
 
-static int start_locked(const struct lj_paths *paths, const struct lj_jail *j, bool hold,
-			struct lj_created *keep, struct lj_state *keep_state, struct lj_error *err)
+static int start_locked(const struct lj_paths *paths, const struct lj_jail *j,
+			const struct lj_run_command *run, struct lj_created *keep,
+			struct lj_state *keep_state, struct lj_error *err)
 {
-	struct start st = {
-		.paths = paths, .j = j, .hold = hold, .created = {.pidfd = -1, .go = -1}};
+	struct start st = {.paths = paths, .j = j, .run = run, .created = {.pidfd = -1, .go = -1}};
 	size_t done = 0;
 	int rc = clear_leftovers(paths, j->name, err);
 
@@ -215,7 +226,7 @@ int lj_start(const struct lj_paths *paths, const struct lj_jail *j, struct lj_er
 	int rc = lj_state_lock(paths, j->name, &lock, err);
 	if (rc < 0)
 		return rc;
-	rc = start_locked(paths, j, false, NULL, NULL, err);
+	rc = start_locked(paths, j, NULL, NULL, NULL, err);
 	lj_state_unlock(paths, j->name, lock, rc < 0);
 	return rc;
 }
@@ -283,68 +294,65 @@ int lj_stop(const struct lj_paths *paths, const char *name, const struct lj_jail
 	return rc;
 }
 
+static pid_t run_init = -1;
+
+static void pass_to_init(int sig)
+{
+	if (run_init > 0)
+		kill(run_init, sig);
+}
+
 int lj_run(const struct lj_paths *paths, const struct lj_jail *j, const char *user,
 	   char *const *argv, int *status, struct lj_error *err)
 {
+	struct lj_run_command run = {.argv = argv, .user = user};
 	struct lj_created c;
 	struct lj_state s;
 	int lock;
 	int rc = lj_state_lock(paths, j->name, &lock, err);
 	if (rc < 0)
 		return rc;
-	rc = start_locked(paths, j, true, &c, &s, err);
-	if (rc < 0) {
-		lj_state_unlock(paths, j->name, lock, true);
+	rc = start_locked(paths, j, &run, &c, &s, err);
+	/* Unlocked while the command runs, so that `ljail stop` can end it. */
+	lj_state_unlock(paths, j->name, lock, rc < 0);
+	if (rc < 0)
 		return rc;
-	}
 
-	struct lj_user u;
-	if (user) {
-		LJ_CLEANUP_CLOSE int root = lj_jail_rootfd(&s, err);
-		rc = root < 0 ? root : lj_user_in_jail(root, j->name, user, &u, err);
-	} else {
-		lj_user_root(&u);
-	}
-	if (rc == 0) {
-		fflush(NULL);
-		pid_t helper = fork();
-		if (helper < 0) {
-			rc = lj_error_set(err, errno, "jail '%s': fork: %s", j->name,
-					  strerror(errno));
-		} else if (helper == 0) {
-			struct lj_error e = {0};
-			struct lj_command cmd = {.jail = j->name,
-						 .user = &u,
-						 .argv = argv,
-						 .cwd = user ? u.home : "/",
-						 .out_fd = -1};
-			int st = 126;
-			if (lj_enter(c.pidfd, s.caps, s.deny, j->name, &e) == 0) {
-				pid_t child = lj_spawn(&cmd, &e);
-				if (child > 0)
-					lj_wait(child, 0, &st);
-			}
-			if (e.msg[0])
-				fprintf(stderr, "ljail: %s\n", e.msg);
-			_exit(st);
-		} else {
-			/* The terminal's signals are for the command, not for ljail. */
-			signal(SIGINT, SIG_IGN);
-			signal(SIGQUIT, SIG_IGN);
-			lj_wait(helper, 0, status);
-			signal(SIGINT, SIG_DFL);
-			signal(SIGQUIT, SIG_DFL);
-		}
-		lj_user_release(&u);
-	}
+	/*
+	 * The terminal's SIGINT and SIGQUIT are for the command (init and it
+	 * share ljail's process group); SIGTERM and SIGHUP to ljail go to init,
+	 * which passes them on.
+	 */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	run_init = c.pid;
+	struct sigaction sa = {.sa_handler = pass_to_init};
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	/* init is ljail's own child here: it ends with the command's status. */
+	siginfo_t si;
+	while (waitid(P_PIDFD, (id_t)c.pidfd, &si, WEXITED) < 0 && errno == EINTR)
+		;
+	*status = si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
 	close(c.pidfd);
-	lj_state_release(&s);
-	struct lj_error stop_err = {0};
-	int src = stop_locked(paths, j->name, j, &stop_err);
-	if (rc == 0 && src < 0) {
-		*err = stop_err;
-		rc = src;
+
+	/* The jail is gone; what is left is its state and the host's last commands. */
+	rc = lj_state_lock_wait(paths, j->name, &lock, err);
+	if (rc == 0) {
+		struct lj_state now;
+		struct lj_error ignored = {0};
+		bool ours = lj_state_read(paths, j->name, &now, &ignored) == 0 &&
+			    now.pid == s.pid && now.starttime == s.starttime;
+		if (ours) {
+			lj_state_release(&now);
+			rc = lj_state_remove(paths, j->name, err);
+			if (rc == 0)
+				rc = lj_hooks_run(j, &s, -1, LJ_HOOK_POSTSTOP, err);
+			if (rc == 0)
+				rc = lj_hooks_run(j, &s, -1, LJ_HOOK_RELEASE, err);
+		}
+		lj_state_unlock(paths, j->name, lock, true);
 	}
-	lj_state_unlock(paths, j->name, lock, true);
+	lj_state_release(&s);
 	return rc;
 }

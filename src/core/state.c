@@ -72,13 +72,14 @@ static int lock_file(const char *file, bool wait, int *out)
 	}
 }
 
-int lj_state_lock(const struct lj_paths *paths, const char *name, int *fd, struct lj_error *err)
+static int take_lock(const struct lj_paths *paths, const char *name, bool wait, int *fd,
+		     struct lj_error *err)
 {
 	int rc = make_run_dir(paths, err);
 	if (rc < 0)
 		return rc;
 	LJ_CLEANUP_FREE char *file = state_file(paths, name, "lock");
-	rc = lock_file(file, false, fd);
+	rc = lock_file(file, wait, fd);
 	if (rc == -EWOULDBLOCK)
 		return lj_error_set(err, EBUSY,
 				    "jail '%s': another ljail is starting or stopping it", name);
@@ -86,6 +87,17 @@ int lj_state_lock(const struct lj_paths *paths, const char *name, int *fd, struc
 		return lj_error_set(err, -rc, "jail '%s': lock '%s': %s", name, file,
 				    strerror(-rc));
 	return 0;
+}
+
+int lj_state_lock(const struct lj_paths *paths, const char *name, int *fd, struct lj_error *err)
+{
+	return take_lock(paths, name, false, fd, err);
+}
+
+int lj_state_lock_wait(const struct lj_paths *paths, const char *name, int *fd,
+		       struct lj_error *err)
+{
+	return take_lock(paths, name, true, fd, err);
 }
 
 void lj_state_unlock(const struct lj_paths *paths, const char *name, int fd, bool forget)
@@ -161,8 +173,12 @@ int lj_state_write(const struct lj_paths *paths, const struct lj_state *s, struc
 	put_escaped(f, "deny", num);
 	for (size_t i = 0; i < s->nparams; i++)
 		put_escaped(f, "param", s->params[i]);
-	/* Written in full and on disk before it replaces the old state. */
-	bool ok = fflush(f) == 0 && fsync(fd) == 0;
+	/*
+	 * Written in full before it replaces the old state; rename makes that
+	 * atomic. No fsync: run state lives on a tmpfs and means nothing after
+	 * a reboot, when every jail is gone anyway.
+	 */
+	bool ok = fflush(f) == 0;
 	ok = (fclose(f) == 0) && ok;
 	if (!ok || rename(tmp, file) < 0) {
 		int e = errno ? errno : EIO;

@@ -44,6 +44,9 @@ void lj_state_release(struct lj_state *s);
  * when another ljail holds it. *fd is the lock to pass to lj_state_unlock.
  */
 int lj_state_lock(const struct lj_paths *paths, const char *name, int *fd, struct lj_error *err);
+/* The same, waiting while another ljail holds it. */
+int lj_state_lock_wait(const struct lj_paths *paths, const char *name, int *fd,
+		       struct lj_error *err);
 /* Drops the lock; with forget, also removes the lock file (the jail is gone). */
 void lj_state_unlock(const struct lj_paths *paths, const char *name, int fd, bool forget);
 

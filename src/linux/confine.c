@@ -23,31 +23,41 @@ static void seccomp_cleanup(scmp_filter_ctx *ctx)
 
 #define RULE(action, name, ...) seccomp_rule_add(ctx, action, SCMP_SYS(name), __VA_ARGS__)
 
+/* The low 32 bits of an argument, where the kernel reads an int. */
+#define INT_ARG(n, v) SCMP_CMP((n), SCMP_CMP_MASKED_EQ, 0xffffffffu, (v))
+
 static int deny_sockets(scmp_filter_ctx ctx, unsigned deny)
 {
 	int rc = 0;
 	if (deny & LJ_DENY_RAW_SOCKETS) {
 		/* The type carries SOCK_NONBLOCK and SOCK_CLOEXEC in its high bits. */
 		rc = rc
-			     ?: RULE(SCMP_ACT_ERRNO(EPERM), socket, 2,
-				     SCMP_A0(SCMP_CMP_EQ, AF_INET),
+			     ?: RULE(SCMP_ACT_ERRNO(EPERM), socket, 2, INT_ARG(0, AF_INET),
 				     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_RAW));
 		rc = rc
-			     ?: RULE(SCMP_ACT_ERRNO(EPERM), socket, 2,
-				     SCMP_A0(SCMP_CMP_EQ, AF_INET6),
+			     ?: RULE(SCMP_ACT_ERRNO(EPERM), socket, 2, INT_ARG(0, AF_INET6),
 				     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_RAW));
-		rc = rc ?: RULE(SCMP_ACT_ERRNO(EPERM), socket, 1, SCMP_A0(SCMP_CMP_EQ, AF_PACKET));
+		rc = rc ?: RULE(SCMP_ACT_ERRNO(EPERM), socket, 1, INT_ARG(0, AF_PACKET));
 	}
 	if (deny & LJ_DENY_SOCKET_AF) {
-		/* FreeBSD's default: unix, inet, inet6 and routing sockets (netlink here). */
-		for (int af = 0; af < AF_MAX && rc == 0; af++)
-			if (af != AF_UNIX && af != AF_INET && af != AF_INET6 && af != AF_NETLINK &&
-			    af != AF_PACKET)
-				rc = RULE(SCMP_ACT_ERRNO(EAFNOSUPPORT), socket, 1,
-					  SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)af));
-		rc = rc
-			     ?: RULE(SCMP_ACT_ERRNO(EAFNOSUPPORT), socket, 1,
-				     SCMP_A0(SCMP_CMP_GE, (scmp_datum_t)AF_MAX));
+		/*
+		 * FreeBSD's default: unix, inet, inet6 and routing sockets (netlink
+		 * here, and packet sockets, which allow.raw_sockets governs). The
+		 * other families as aligned blocks, value & mask == base, which
+		 * keeps the filter short; anything from 32 up (and any value with
+		 * high bits set) is refused by the last rule.
+		 */
+		static const struct {
+			scmp_datum_t mask, base;
+		} refused[] = {
+			{~(scmp_datum_t)0, 0},  {~(scmp_datum_t)0, 3},  {~(scmp_datum_t)3, 4},
+			{~(scmp_datum_t)1, 8},  {~(scmp_datum_t)0, 11}, {~(scmp_datum_t)3, 12},
+			{~(scmp_datum_t)1, 18}, {~(scmp_datum_t)3, 20}, {~(scmp_datum_t)7, 24},
+		};
+		for (size_t i = 0; i < LJ_ARRAY_SIZE(refused) && rc == 0; i++)
+			rc = RULE(SCMP_ACT_ERRNO(EAFNOSUPPORT), socket, 1,
+				  SCMP_A0(SCMP_CMP_MASKED_EQ, refused[i].mask, refused[i].base));
+		rc = rc ?: RULE(SCMP_ACT_ERRNO(EAFNOSUPPORT), socket, 1, SCMP_A0(SCMP_CMP_GE, 32));
 	}
 	return rc;
 }

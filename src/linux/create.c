@@ -17,18 +17,25 @@
 
 #include "core/state.h"
 #include "linux/confine.h"
+#include "linux/enter.h"
 #include "linux/init.h"
 #include "linux/mounts.h"
 #include "linux/rtnl.h"
+#include "linux/users.h"
 
 /* Everything the child does, in order; the first error ends it. */
-static int setup_child(const struct lj_jail *j, int *procfd, struct lj_error *err)
+static int setup_child(const struct lj_jail *j, const struct lj_run_command *run,
+		       struct lj_user *user, int *procfd, struct lj_error *err)
 {
 	LJ_CLEANUP_CLOSE int rootfd = -1;
 	int rc;
 
-	/* Its own session: the caller's terminal and its signals stay outside. */
-	setsid();
+	/*
+	 * Its own session: the caller's terminal and its signals stay outside.
+	 * Except for `ljail run`, whose command belongs to the caller's terminal.
+	 */
+	if (!run)
+		setsid();
 	if ((rc = lj_mounts_root(j, &rootfd, err)) < 0 ||
 	    (rc = lj_mounts_apply(j, rootfd, err)) < 0)
 		return rc;
@@ -53,14 +60,29 @@ static int setup_child(const struct lj_jail *j, int *procfd, struct lj_error *er
 	if (rc < 0)
 		return lj_error_set(err, -rc, "jail '%s': proc for init: %s", j->name,
 				    strerror(-rc));
-	/* Keep the host's /dev/null for init's own output before leaving the host. */
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+	/*
+	 * Keep the host's /dev/null for init's own output before leaving the
+	 * host; a `ljail run` command keeps the caller's.
+	 */
+	int null = run ? -1 : open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (!run && (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0))
 		return lj_error_set(err, errno, "jail '%s': /dev/null: %s", j->name,
 				    strerror(errno));
-	close(null);
+	if (null >= 0)
+		close(null);
 	if ((rc = lj_mounts_pivot(j, rootfd, err)) < 0)
 		return rc;
+	if (run) {
+		/* After pivot_root, "/" is the jail's root: its users are its own. */
+		LJ_CLEANUP_CLOSE int jailroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (!run->user)
+			lj_user_root(user);
+		else if ((rc = lj_user_in_jail(jailroot, j->name, run->user, user, err)) < 0)
+			return rc;
+		/* The command inherits the filter; loading it needs CAP_SYS_ADMIN, still here. */
+		if ((rc = lj_confine_seccomp(j->deny, err)) < 0)
+			return lj_error_wrap(err, "jail '%s'", j->name);
+	}
 	/*
 	 * Init keeps the jail's powers and no more, and is not dumpable, so
 	 * root in the jail (which lacks CAP_SYS_PTRACE) can neither trace it
@@ -72,9 +94,28 @@ static int setup_child(const struct lj_jail *j, int *procfd, struct lj_error *er
 	return 0;
 }
 
-_Noreturn static void run_child(const struct lj_jail *j, int report, int go)
+/* The `ljail run` command, as init's only child of its own. */
+static pid_t spawn_run_command(const struct lj_jail *j, const struct lj_run_command *run,
+			       const struct lj_user *user)
+{
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	struct lj_command cmd = {
+		.jail = j->name,
+		.user = user,
+		.argv = run->argv,
+		.cwd = run->user ? user->home : "/",
+		.out_fd = -1,
+	};
+	lj_exec_command(&cmd);
+}
+
+_Noreturn static void run_child(const struct lj_jail *j, const struct lj_run_command *run,
+				int report, int go)
 {
 	struct lj_error err = {0};
+	struct lj_user user = {0};
 	int procfd = -1;
 
 	/*
@@ -83,7 +124,7 @@ _Noreturn static void run_child(const struct lj_jail *j, int report, int go)
 	 */
 	const int keep[] = {report, go};
 	lj_close_fds_except(keep, LJ_ARRAY_SIZE(keep));
-	if (setup_child(j, &procfd, &err) < 0) {
+	if (setup_child(j, run, &user, &procfd, &err) < 0) {
 		ssize_t ignored = write(report, err.msg, strlen(err.msg) + 1);
 		(void)ignored;
 		_exit(1);
@@ -100,7 +141,10 @@ _Noreturn static void run_child(const struct lj_jail *j, int report, int go)
 	if (read(go, &c, 1) != 1)
 		_exit(1);
 	close(go);
-	lj_init_run(procfd, j->persist || c == 'h');
+	pid_t main_pid = run ? spawn_run_command(j, run, &user) : 0;
+	if (main_pid < 0)
+		_exit(126);
+	lj_init_run(procfd, j->persist, main_pid);
 }
 
 static void close_pair(int p[2])
@@ -112,7 +156,8 @@ static void close_pair(int p[2])
 	p[0] = p[1] = -1;
 }
 
-int lj_create(const struct lj_jail *j, struct lj_created *out, struct lj_error *err)
+int lj_create(const struct lj_jail *j, const struct lj_run_command *run, struct lj_created *out,
+	      struct lj_error *err)
 {
 	int report[2] = {-1, -1}, go[2] = {-1, -1};
 	int pidfd = -1;
@@ -146,7 +191,7 @@ int lj_create(const struct lj_jail *j, struct lj_created *out, struct lj_error *
 	if (pid == 0) {
 		close(report[0]);
 		close(go[1]);
-		run_child(j, report[1], go[0]);
+		run_child(j, run, report[1], go[0]);
 	}
 	close(report[1]);
 	close(go[0]);
@@ -186,9 +231,9 @@ int lj_create(const struct lj_jail *j, struct lj_created *out, struct lj_error *
 	return lj_error_set(err, EIO, "jail '%s': the jail's init died while starting", j->name);
 }
 
-int lj_create_commit(struct lj_created *c, bool hold, struct lj_error *err)
+int lj_create_commit(struct lj_created *c, struct lj_error *err)
 {
-	ssize_t n = write(c->go, hold ? "h" : "g", 1);
+	ssize_t n = write(c->go, "g", 1);
 	close(c->go);
 	c->go = -1;
 	if (n != 1)

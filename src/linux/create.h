@@ -21,17 +21,26 @@ struct lj_created {
 };
 
 /*
+ * What `ljail run` asks of the init: once the start is committed, run this
+ * command in the caller's session and terminal, and end the jail with it,
+ * passing its exit status on as the init's own.
+ */
+struct lj_run_command {
+	char *const *argv;
+	const char *user; /* looked up in the jail; NULL: root */
+};
+
+/*
  * Creates the jail and waits until it is set up, or returns the error the
  * child met (with nothing left behind: the child is gone). The init then
  * waits for lj_create_commit; if ljail dies before that, init dies too.
+ * run is NULL for a jail that lives on its own.
  */
-int lj_create(const struct lj_jail *j, struct lj_created *out, struct lj_error *err);
+int lj_create(const struct lj_jail *j, const struct lj_run_command *run, struct lj_created *out,
+	      struct lj_error *err);
 
-/*
- * Lets the init run on its own: from here on the jail outlives ljail. With
- * hold, init keeps the jail even when it is empty, until it is killed.
- */
-int lj_create_commit(struct lj_created *c, bool hold, struct lj_error *err);
+/* Lets the init run on its own: from here on the jail outlives ljail. */
+int lj_create_commit(struct lj_created *c, struct lj_error *err);
 
 /* Kills a jail's init (and so the jail) and waits until it is gone. */
 int lj_kill_init(int pidfd, struct lj_error *err);

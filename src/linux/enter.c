@@ -62,7 +62,7 @@ static void set_env(const struct lj_command *cmd)
 		putenv(*e);
 }
 
-_Noreturn static void child(const struct lj_command *cmd)
+_Noreturn void lj_exec_command(const struct lj_command *cmd)
 {
 	const struct lj_user *u = cmd->user;
 
@@ -121,7 +121,7 @@ pid_t lj_spawn(const struct lj_command *cmd, struct lj_error *err)
 	if (pid < 0)
 		return lj_error_set(err, errno, "jail '%s': fork: %s", cmd->jail, strerror(errno));
 	if (pid == 0)
-		child(cmd);
+		lj_exec_command(cmd);
 	return pid;
 }
 

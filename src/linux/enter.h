@@ -37,6 +37,9 @@ int lj_enter(int pidfd, uint64_t caps, unsigned deny, const char *jail, struct l
 /* Forks the command inside the jail (after lj_enter). Returns its pid. */
 pid_t lj_spawn(const struct lj_command *cmd, struct lj_error *err);
 
+/* In a forked child inside the jail: becomes the user and runs the command. */
+_Noreturn void lj_exec_command(const struct lj_command *cmd);
+
 /*
  * Waits for a child; after timeout seconds (0: none) it is killed and the
  * result is -ETIMEDOUT. *status is the shell's view: the exit code, or 128

@@ -36,10 +36,19 @@ static bool others_alive(int procfd)
 	return found;
 }
 
-static void reap(void)
+/* Reaps every child; true when main_pid was among them, with its status. */
+static bool reap(pid_t main_pid, int *status)
 {
-	while (waitpid(-1, NULL, WNOHANG) > 0)
-		;
+	int ws;
+	pid_t pid;
+	bool main_done = false;
+	while ((pid = waitpid(-1, &ws, WNOHANG)) > 0) {
+		if (pid == main_pid) {
+			main_done = true;
+			*status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+		}
+	}
+	return main_done;
 }
 
 static void ignore_signal(int sig)
@@ -47,8 +56,9 @@ static void ignore_signal(int sig)
 	(void)sig;
 }
 
-_Noreturn void lj_init_run(int procfd, bool persist)
+_Noreturn void lj_init_run(int procfd, bool persist, pid_t main_pid)
 {
+	int status = 0;
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
@@ -68,7 +78,11 @@ _Noreturn void lj_init_run(int procfd, bool persist)
 	if (sfd < 0)
 		_exit(1);
 
+	/* Ending init ends the jail: the kernel kills what is left in it. */
 	bool stopping = false;
+	/* The main process may have ended before the signalfd was there. */
+	if (reap(main_pid, &status))
+		_exit(status);
 	for (;;) {
 		struct pollfd p = {.fd = sfd, .events = POLLIN};
 		/* While stopping, look again now and then in case a notice was missed. */
@@ -79,7 +93,10 @@ _Noreturn void lj_init_run(int procfd, bool persist)
 		while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
 			int sig = (int)si.ssi_signo;
 			if (sig == SIGCHLD) {
-				reap();
+				if (reap(main_pid, &status))
+					_exit(status);
+			} else if (main_pid > 0 && (sig == SIGINT || sig == SIGQUIT)) {
+				/* The terminal sent these to the command's group already. */
 			} else {
 				/* kill(-1) in a PID namespace reaches every process but init. */
 				kill(-1, sig);
@@ -87,7 +104,8 @@ _Noreturn void lj_init_run(int procfd, bool persist)
 					stopping = true;
 			}
 		}
-		reap();
+		if (reap(main_pid, &status))
+			_exit(status);
 		if ((stopping || !persist) && !others_alive(procfd))
 			_exit(0);
 	}

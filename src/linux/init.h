@@ -10,13 +10,14 @@
 #define LJAIL_LINUX_INIT_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 /*
  * Runs init; never returns. procfd is a proc mount of the jail's PID
  * namespace, used to see whether any other process is left. A persistent
- * init keeps the jail when it is empty; so does a held one (`ljail run`
- * holds the jail until its command is over and ljail ends it).
+ * init keeps the jail when it is empty. With a main_pid (`ljail run`), the
+ * jail ends when that process does, with its exit status.
  */
-_Noreturn void lj_init_run(int procfd, bool persist);
+_Noreturn void lj_init_run(int procfd, bool persist, pid_t main_pid);
 
 #endif

@@ -254,6 +254,27 @@ def test_exec_by_jid_and_run_by_path(lj):
     assert lj.states() == []
 
 
+def test_run_passes_stdin_users_and_stop(lj):
+    add_user(lj.root, "bob", 23457)
+    rc, out, err = lj.run("run", str(lj.root), "--", "cat", input="through the jail\n")
+    assert (rc, out) == (0, "through the jail\n"), err
+    rc, out, err = lj.run("run", "-U", "bob", str(lj.root), "--", "sh", "-c", "id -un; pwd")
+    assert (rc, out) == (0, "bob\n/home/bob\n"), err
+    err = lj.fails("run", "-U", "nobody-here", str(lj.root), "--", "true")
+    assert "no user 'nobody-here' in the jail's /etc/passwd" in err
+    # `ljail stop` ends a running `ljail run`: its command gets SIGTERM.
+    lj.config(basic())
+    env = dict(os.environ, LJAIL_ROOT=str(lj.R))
+    p = subprocess.Popen([LJAIL, "run", "t1", "--", "sleep", "1000"], env=env)
+    for _ in range(200):
+        if "t1.jails.test" in lj.ok("list"):
+            break
+        time.sleep(0.05)
+    lj.ok("stop", "t1")
+    assert p.wait(timeout=30) == 128 + signal.SIGTERM
+    assert lj.states() == []
+
+
 def test_run_a_configured_jail_keeps_its_commands(lj):
     log = lj.base / "run.log"
     lj.config(basic(extra=f"""
