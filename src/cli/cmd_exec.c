@@ -126,7 +126,7 @@ int cli_cmd_exec(struct cli *cli, int argc, char **argv)
 	};
 	int status = LJ_EXIT_FAILED;
 	/* ljail exec has nothing left to do on the host: it joins the jail itself. */
-	if ((rc = lj_enter(pidfd, s.caps, s.deny, s.name, &err)) == 0) {
+	if ((rc = lj_enter(pidfd, s.caps, s.seccomp, s.seccomp_len, s.name, &err)) == 0) {
 		signal(SIGINT, SIG_IGN);
 		signal(SIGQUIT, SIG_IGN);
 		command_pid = lj_spawn(&c, &err);
@@ -136,7 +136,8 @@ int cli_cmd_exec(struct cli *cli, int argc, char **argv)
 			sigaction(SIGHUP, &sa, NULL);
 			lj_wait(command_pid, 0, &status);
 			/* Its init may now find the jail empty (no persist) and end it. */
-			pidfd_send_signal(pidfd, SIGCHLD, NULL, 0);
+			if (!s.persist)
+				pidfd_send_signal(pidfd, SIGCHLD, NULL, 0);
 		} else {
 			rc = command_pid;
 		}

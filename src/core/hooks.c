@@ -150,7 +150,7 @@ static pid_t spawn_jail(const struct lj_jail *j, const struct lj_state *s, int p
 		.out_fd = out,
 	};
 	int status = 126;
-	if (lj_enter(pidfd, s->caps, s->deny, j->name, &e) == 0) {
+	if (lj_enter(pidfd, s->caps, s->seccomp, s->seccomp_len, j->name, &e) == 0) {
 		pid_t child = lj_spawn(&cmd, &e);
 		if (child > 0) {
 			lj_wait(child, 0, &status);

@@ -13,6 +13,7 @@
 
 #include "core/hooks.h"
 #include "core/state.h"
+#include "linux/confine.h"
 #include "linux/create.h"
 
 struct start {
@@ -71,6 +72,9 @@ static int step_claim(struct start *st, struct lj_error *err)
 		.deny = j->deny,
 	};
 	snapshot_params(&st->state, j);
+	int rc = lj_seccomp_build(j->deny, &st->state.seccomp, &st->state.seccomp_len, err);
+	if (rc < 0)
+		return lj_error_wrap(err, "jail '%s'", j->name);
 	return lj_state_claim(st->paths, &st->state, err);
 }
 
@@ -102,7 +106,14 @@ static void undo_prestart(struct start *st)
 
 static int step_create(struct start *st, struct lj_error *err)
 {
-	int rc = lj_create(st->j, st->run, &st->created, err);
+	struct lj_run_command run;
+	if (st->run) {
+		/* The filter built for the state, handed to init as it is. */
+		run = *st->run;
+		run.seccomp = st->state.seccomp;
+		run.seccomp_len = st->state.seccomp_len;
+	}
+	int rc = lj_create(st->j, st->run ? &run : NULL, &st->created, err);
 	if (rc < 0)
 		return rc;
 	st->state.pid = st->created.pid;

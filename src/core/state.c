@@ -17,6 +17,7 @@ void lj_state_release(struct lj_state *s)
 	free(s->name);
 	free(s->path);
 	free(s->hostname);
+	free(s->seccomp);
 	for (size_t i = 0; i < s->nparams; i++)
 		free(s->params[i]);
 	free(s->params);
@@ -141,6 +142,32 @@ static char *unescape(const char *s)
 	return out;
 }
 
+static int nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Hex back to bytes; stops at the first character that is not hex. */
+static void *from_hex(const char *hex, size_t *len)
+{
+	size_t n = strlen(hex) / 2;
+	unsigned char *out = lj_xmalloc(n ? n : 1);
+	for (size_t i = 0; i < n; i++) {
+		int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+		if (hi < 0 || lo < 0) {
+			n = i;
+			break;
+		}
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	*len = n;
+	return out;
+}
+
 int lj_state_write(const struct lj_paths *paths, const struct lj_state *s, struct lj_error *err)
 {
 	LJ_CLEANUP_FREE char *file = state_file(paths, s->name, "state");
@@ -171,6 +198,10 @@ int lj_state_write(const struct lj_paths *paths, const struct lj_state *s, struc
 	put_escaped(f, "caps", num);
 	snprintf(num, sizeof(num), "%#x", s->deny);
 	put_escaped(f, "deny", num);
+	fputs("seccomp=", f);
+	for (size_t i = 0; i < s->seccomp_len; i++)
+		fprintf(f, "%02x", ((const unsigned char *)s->seccomp)[i]);
+	fputc('\n', f);
 	for (size_t i = 0; i < s->nparams; i++)
 		put_escaped(f, "param", s->params[i]);
 	/*
@@ -233,6 +264,8 @@ int lj_state_read(const struct lj_paths *paths, const char *name, struct lj_stat
 			s->caps = strtoull(v, NULL, 16);
 		else if (lj_str_eq(k, "deny"))
 			s->deny = (unsigned)strtoul(v, NULL, 16);
+		else if (lj_str_eq(k, "seccomp"))
+			s->seccomp = from_hex(v, &s->seccomp_len);
 		else if (lj_str_eq(k, "param"))
 			*LJ_VEC_PUSH(s->params, s->nparams, s->capparams) = lj_steal_ptr(&v);
 		free(v);

@@ -33,6 +33,8 @@ struct lj_state {
 	bool persist;
 	uint64_t caps; /* the jail's capability bounding set */
 	unsigned deny; /* LJ_DENY_*: what its seccomp filter refuses */
+	void *seccomp; /* that filter, built at start, as a BPF program */
+	size_t seccomp_len;
 	char **params; /* "name=value" as `ljail config show` prints them */
 	size_t nparams, capparams;
 };

@@ -2,9 +2,17 @@
 #include "linux/confine.h"
 
 #include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <linux/sockios.h>
 #include <seccomp.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <sys/capability.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -82,7 +90,7 @@ static int deny_sysv(scmp_filter_ctx ctx, unsigned deny)
 	return rc;
 }
 
-int lj_confine_seccomp(unsigned deny, struct lj_error *err)
+int lj_seccomp_build(unsigned deny, void **prog, size_t *len, struct lj_error *err)
 {
 	__attribute__((cleanup(seccomp_cleanup))) scmp_filter_ctx ctx =
 		seccomp_init(SCMP_ACT_ALLOW);
@@ -129,9 +137,32 @@ int lj_confine_seccomp(unsigned deny, struct lj_error *err)
 	}
 	if (rc < 0)
 		return lj_error_set(err, -rc, "seccomp: building the filter: %s", strerror(-rc));
-	rc = seccomp_load(ctx);
-	if (rc < 0)
-		return lj_error_set(err, -rc, "seccomp: loading the filter: %s", strerror(-rc));
+	/* libseccomp 2.5 exports to an fd only: a memfd holds the program. */
+	LJ_CLEANUP_CLOSE int fd = memfd_create("ljail-seccomp", MFD_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || (rc = seccomp_export_bpf(ctx, fd)) < 0 || fstat(fd, &st) < 0)
+		return lj_error_set(err, rc < 0 ? -rc : errno, "seccomp: exporting the filter: %s",
+				    strerror(rc < 0 ? -rc : errno));
+	*len = (size_t)st.st_size;
+	*prog = lj_xmalloc(*len ? *len : 1);
+	if (pread(fd, *prog, *len, 0) != (ssize_t)*len) {
+		free(*prog);
+		*prog = NULL;
+		return lj_error_set(err, EIO, "seccomp: reading the filter back");
+	}
+	return 0;
+}
+
+int lj_seccomp_load(const void *prog, size_t len, struct lj_error *err)
+{
+	if (len == 0 || len % sizeof(struct sock_filter) != 0)
+		return lj_error_set(err, EINVAL, "seccomp: a damaged filter program");
+	struct sock_fprog fprog = {
+		.len = (unsigned short)(len / sizeof(struct sock_filter)),
+		.filter = (struct sock_filter *)(uintptr_t)prog,
+	};
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) < 0)
+		return lj_error_set(err, errno, "seccomp: loading the filter: %s", strerror(errno));
 	return 0;
 }
 

@@ -80,7 +80,7 @@ static int setup_child(const struct lj_jail *j, const struct lj_run_command *run
 		else if ((rc = lj_user_in_jail(jailroot, j->name, run->user, user, err)) < 0)
 			return rc;
 		/* The command inherits the filter; loading it needs CAP_SYS_ADMIN, still here. */
-		if ((rc = lj_confine_seccomp(j->deny, err)) < 0)
+		if ((rc = lj_seccomp_load(run->seccomp, run->seccomp_len, err)) < 0)
 			return lj_error_wrap(err, "jail '%s'", j->name);
 	}
 	/*

@@ -27,7 +27,9 @@ struct lj_created {
  */
 struct lj_run_command {
 	char *const *argv;
-	const char *user; /* looked up in the jail; NULL: root */
+	const char *user;    /* looked up in the jail; NULL: root */
+	const void *seccomp; /* the jail's filter (lj_seccomp_build) */
+	size_t seccomp_len;
 };
 
 /*

@@ -16,7 +16,8 @@
 
 #include "linux/confine.h"
 
-int lj_enter(int pidfd, uint64_t caps, unsigned deny, const char *jail, struct lj_error *err)
+int lj_enter(int pidfd, uint64_t caps, const void *seccomp, size_t seccomp_len, const char *jail,
+	     struct lj_error *err)
 {
 	/*
 	 * All namespaces at once, through the pidfd, so they are those of one
@@ -34,7 +35,7 @@ int lj_enter(int pidfd, uint64_t caps, unsigned deny, const char *jail, struct l
 	 */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	/* The filter first: loading it without no_new_privs needs CAP_SYS_ADMIN. */
-	int rc = lj_confine_seccomp(deny, err);
+	int rc = lj_seccomp_load(seccomp, seccomp_len, err);
 	if (rc == 0)
 		rc = lj_confine_caps(caps, err);
 	return rc < 0 ? lj_error_wrap(err, "jail '%s'", jail) : 0;

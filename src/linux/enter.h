@@ -9,6 +9,7 @@
 #define LJAIL_LINUX_ENTER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -32,7 +33,8 @@ struct lj_command {
  * PID namespace (its children do not) and can no longer act on the host:
  * fork first when that matters.
  */
-int lj_enter(int pidfd, uint64_t caps, unsigned deny, const char *jail, struct lj_error *err);
+int lj_enter(int pidfd, uint64_t caps, const void *seccomp, size_t seccomp_len, const char *jail,
+	     struct lj_error *err);
 
 /* Forks the command inside the jail (after lj_enter). Returns its pid. */
 pid_t lj_spawn(const struct lj_command *cmd, struct lj_error *err);
