@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "conf/files.h"
+#include "core/proctitle.h"
 
 const struct cli_command cli_commands[] = {
 	{"start", cli_cmd_start, "start [-a] [NAME...]",
@@ -143,6 +144,7 @@ int cli_load_config(struct cli *cli, struct conf *c, enum conf_check_mode mode)
 
 int main(int argc, char **argv)
 {
+	lj_proctitle_init(argc, argv);
 	struct cli cli = {.root = getenv("LJAIL_ROOT")};
 	struct lj_error err = {0};
 	int status;

@@ -316,7 +316,18 @@ static void pass_to_init(int sig)
 int lj_run(const struct lj_paths *paths, const struct lj_jail *j, const char *user,
 	   char *const *argv, int *status, struct lj_error *err)
 {
-	struct lj_run_command run = {.argv = argv, .user = user};
+	/*
+	 * The command's own copy: argv points into main()'s argument strings,
+	 * which the jail's init overwrites with its name (core/proctitle.h).
+	 */
+	size_t argc = 0;
+	while (argv[argc])
+		argc++;
+	char **args = lj_xcalloc(argc + 1, sizeof(*args));
+	for (size_t i = 0; i < argc; i++)
+		args[i] = lj_xstrdup(argv[i]);
+	LJ_CLEANUP_FREE char *user_copy = user ? lj_xstrdup(user) : NULL;
+	struct lj_run_command run = {.argv = args, .user = user_copy};
 	struct lj_created c;
 	struct lj_state s;
 	int lock;
@@ -324,6 +335,9 @@ int lj_run(const struct lj_paths *paths, const struct lj_jail *j, const char *us
 	if (rc < 0)
 		return rc;
 	rc = start_locked(paths, j, &run, &c, &s, err);
+	for (size_t i = 0; i < argc; i++)
+		free(args[i]);
+	free(args);
 	/* Unlocked while the command runs, so that `ljail stop` can end it. */
 	lj_state_unlock(paths, j->name, lock, rc < 0);
 	if (rc < 0)

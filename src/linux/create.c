@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/proctitle.h"
 #include "core/state.h"
 #include "linux/confine.h"
 #include "linux/enter.h"
@@ -118,6 +119,7 @@ _Noreturn static void run_child(const struct lj_jail *j, const struct lj_run_com
 	struct lj_user user = {0};
 	int procfd = -1;
 
+	lj_proctitle_set("ljail-init");
 	/*
 	 * Only the two pipes go with the child: above all not ljail's lock on the
 	 * jail, which a long-lived init would otherwise hold for ever.

@@ -175,6 +175,7 @@ def test_processes_hostname_and_mounts_are_the_jail_s(lj):
     rows = [line.split(None, 1) for line in ps.strip().splitlines()]
     pids = [int(r[0]) for r in rows]
     assert pids[0] == 1 and len(rows) == 2, ps          # init and ps, nothing of the host
+    assert rows[0][1] == "ljail-init"                  # not ljail's command line
     assert "ps -e" in rows[1][1]
     # PID 1 is ljail's init: the host sees the same process in the state file.
     host_pid = int(lj.ok("list", "-j", "t1", "pid").strip())
@@ -193,6 +194,58 @@ def test_processes_hostname_and_mounts_are_the_jail_s(lj):
     assert re.findall(r"^\d+: (\S+):", links, re.M) == ["lo"], links
     assert "UP" in links
     lj.ok("stop", "t1")
+
+
+def test_ip4_inherit_shares_the_host_s_stack(lj):
+    lj.config(basic(extra="ip4 = inherit;"))
+    lj.ok("start", "t1")
+    inside = lj.ok("exec", "t1", "ip", "-o", "link")
+    host = subprocess.run(["ip", "-o", "link"], capture_output=True, text=True).stdout
+    names = lambda text: sorted(re.findall(r"^\d+: ([^:@]+)", text, re.M))
+    assert names(inside) == names(host)
+    lj.ok("stop", "t1")
+
+
+def test_nullfs_fstab_sysfs_and_fdescfs(lj, victim):
+    import pathlib
+    shared = pathlib.Path(victim)
+    (shared / "hello").write_text("from the host\n")
+    for d in ("ro", "rw"):
+        (lj.root / "mnt" / d).mkdir()
+    fstab = lj.base / "fstab"
+    fstab.write_text(f"# a comment\n{shared} {lj.root}/mnt/rw nullfs rw 0 0\n")
+    lj.config(basic(extra=f"""
+        mount += "{shared} @ROOT@/mnt/ro nullfs ro 0 0";
+        mount += "linsysfs @ROOT@/sys linsysfs ro 0 0";
+        mount.fstab = "{fstab}";
+        mount.fdescfs;
+    """).replace("mount.devfs;", ""))
+    lj.ok("start", "t1")
+    assert lj.ok("exec", "t1", "cat", "/mnt/ro/hello") == "from the host\n"
+    err = lj.run("exec", "t1", "touch", "/mnt/ro/new")[2]
+    assert "Read-only file system" in err
+    lj.ok("exec", "t1", "sh", "-c", "echo from the jail > /mnt/rw/new")
+    assert (shared / "new").read_text() == "from the jail\n"
+    err = lj.run("exec", "t1", "sh", "-c", "echo x > /sys/kernel/uevent_helper")[2]
+    assert "Read-only file system" in err
+    # fdescfs without devfs: the links, made in the jail's own /dev.
+    assert lj.ok("exec", "t1", "readlink", "/dev/fd") == "/proc/self/fd\n"
+    lj.ok("stop", "t1")
+    assert sorted(os.listdir(shared)) == ["hello", "new"]
+
+
+def test_exec_jail_user_and_clean(lj):
+    add_user(lj.root, "carol", 23458)
+    out = lj.base / "out"
+    lj.config(basic(extra=f"""
+        exec.jail_user = "carol";
+        exec.clean;
+        exec.start = "echo $(id -un) $HOME $(pwd) > /tmp/who; cp /tmp/who /home/carol/who";
+    """.replace("$(", "\\$(").replace("$HOME", "\\$HOME")))
+    lj.ok("start", "t1")
+    assert (lj.root / "home" / "carol" / "who").read_text() == "carol /home/carol /home/carol\n"
+    lj.ok("stop", "t1")
+    assert not out.exists()
 
 
 def test_dev_has_the_jail_set_and_proc_is_masked(lj):
