@@ -38,6 +38,13 @@ extern const struct cli_command cli_commands[];
  */
 int cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
 	       const struct option *longopts);
+/*
+ * cli_getopt for commands whose options may also follow their arguments
+ * (`ljail create d2l --user admin`): arguments met on the way are collected
+ * in args (room for argc entries), *nargs counts them.
+ */
+int cli_getopt_mixed(struct cli *cli, int argc, char **argv, const char *shortopts,
+		     const struct option *longopts, char **args, int *nargs);
 int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...) LJ_PRINTF(2, 3);
 int cli_print_error(const struct lj_error *err);
 void cli_print_help(FILE *out, const struct cli_command *cmd);
@@ -58,5 +65,9 @@ int cli_cmd_restart(struct cli *cli, int argc, char **argv);
 int cli_cmd_list(struct cli *cli, int argc, char **argv);
 int cli_cmd_exec(struct cli *cli, int argc, char **argv);
 int cli_cmd_run(struct cli *cli, int argc, char **argv);
+int cli_cmd_template(struct cli *cli, int argc, char **argv);
+int cli_cmd_create(struct cli *cli, int argc, char **argv);
+int cli_cmd_useradd(struct cli *cli, int argc, char **argv);
+int cli_cmd_destroy(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -19,6 +19,20 @@ const struct cli_command cli_commands[] = {
 	 "run a command (or a shell) in a running jail, as jexec"},
 	{"run", cli_cmd_run, "run [-U USER] NAME|PATH -- COMMAND [ARG...]",
 	 "run one command in a jail made for it, then remove the jail"},
+	{"template", cli_cmd_template,
+	 "template create NAME [--suite S] [--variant V] [--mirror URL] [--include P,...] "
+	 "[--arch A] [--from-tarball FILE | --from-dir DIR] | template list | "
+	 "template update NAME | template destroy NAME",
+	 "make, list, update and remove the Debian trees jails are cloned from"},
+	{"create", cli_cmd_create,
+	 "create NAME [--template T] [--thick] [--hostname H] [--ip4 inherit|disable] "
+	 "[--user USER [--sudo]] [--start]",
+	 "make a jail from a template and write its jail.conf.d file"},
+	{"useradd", cli_cmd_useradd,
+	 "useradd JAIL USER [--uid N] [--groups G,...] [--shell SH] [--sudo]",
+	 "add a user inside a jail, with a proper home folder"},
+	{"destroy", cli_cmd_destroy, "destroy [-f] NAME",
+	 "remove a jail made by create: its folder and its jail.conf.d file"},
 	{"config", cli_cmd_config, "config check | config show [-e SEP] [NAME...]",
 	 "check the configuration, or print jails' resolved parameters"},
 	{"help", cli_cmd_help, "help [COMMAND]", "describe the commands, or one of them"},
@@ -89,7 +103,24 @@ int cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
 	struct option all[32];
 	size_t n = 0;
 
-	snprintf(opts, sizeof(opts), "+:%s%s", global_shortopts, shortopts);
+	/*
+	 * A command's own letter wins over a global one (destroy -f is
+	 * "force", not "-f FILE"); the global option stays usable before the
+	 * command name.
+	 */
+	size_t len = 0;
+	opts[len++] = '+';
+	opts[len++] = ':';
+	for (const char *g = global_shortopts; *g; g++) {
+		if (*g == ':')
+			continue;
+		bool taken = strchr(shortopts, *g) != NULL;
+		if (!taken)
+			opts[len++] = *g;
+		if (g[1] == ':' && !taken)
+			opts[len++] = ':';
+	}
+	snprintf(opts + len, sizeof(opts) - len, "%s", shortopts);
 	for (const struct option *o = longopts; o && o->name && n < 24; o++)
 		all[n++] = *o;
 	for (const struct option *o = global_longopts; o->name; o++)
@@ -115,8 +146,27 @@ int cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
 						argv[optind - 1]);
 			return '?';
 		}
-		if (!handle_global(cli, opt))
+		if ((opt < 0x100 && strchr(shortopts, opt)) || !handle_global(cli, opt))
 			return opt;
+	}
+}
+
+int cli_getopt_mixed(struct cli *cli, int argc, char **argv, const char *shortopts,
+		     const struct option *longopts, char **args, int *nargs)
+{
+	for (;;) {
+		int opt = cli_getopt(cli, argc, argv, shortopts, longopts);
+		if (opt != -1)
+			return opt;
+		if (optind >= argc)
+			return -1;
+		/* "--" ends the options; what follows is all arguments. */
+		if (lj_str_eq(argv[optind - 1], "--") && optind > 1) {
+			while (optind < argc)
+				args[(*nargs)++] = argv[optind++];
+			return -1;
+		}
+		args[(*nargs)++] = argv[optind++];
 	}
 }
 

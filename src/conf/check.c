@@ -203,17 +203,20 @@ static void check_mount_lines(struct conf *c, const struct conf_jail *j, const s
 	}
 }
 
-/* Jail names become file names and command arguments: keep them plain. */
-static void check_jail_name(struct conf *c, const struct conf_jail *j)
+bool conf_name_usable(const char *n)
 {
-	const char *n = j->name;
 	size_t len = strlen(n);
 	bool ok = len > 0 && len <= 255 &&
 		  strspn(n, "abcdefghijklmnopqrstuvwxyz"
 			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") == len;
+	return ok && n[0] != '.' && n[0] != '-' && n[len - 1] != '.' && !strstr(n, "..");
+}
 
-	ok = ok && n[0] != '.' && n[0] != '-' && n[len - 1] != '.' && !strstr(n, "..");
-	if (!ok)
+/* Jail names become file names and command arguments: keep them plain. */
+static void check_jail_name(struct conf *c, const struct conf_jail *j)
+{
+	const char *n = j->name;
+	if (!conf_name_usable(n))
 		conf_diag_add(c, j->pos,
 			      "jail name '%s' is not usable: use letters, digits, '_' and '-', "
 			      "with '.' between parts of a hierarchical name",

@@ -158,6 +158,11 @@ bool conf_name_is_wildcard(const char *name);
 bool conf_wildcard_match(const char *jail, const char *pattern);
 /* jail(8)'s parameter name equality: "allow.nomount" equals "allow.mount". */
 bool conf_names_equal(const char *a, const char *b);
+/*
+ * A name usable for a jail or a template: it becomes a file name and a
+ * command argument, so letters, digits, '_', '-' and inner single dots only.
+ */
+bool conf_name_usable(const char *name);
 
 /* Printing, as `ljail config show` does. */
 void conf_print_quoted(FILE *out, const char *s);

@@ -141,6 +141,12 @@ const struct conf_param_def conf_param_table[] = {
 	P("mount.devfs", BOOL, MAPPED, "a tmpfs /dev with the devfs_ruleset's nodes"),
 	P("mount.fdescfs", BOOL, MAPPED, "the /dev/fd, stdin, stdout and stderr links"),
 	P("mount.procfs", BOOL, MAPPED, "proc on /proc, sensitive files masked"),
+	P("overlay.lower", STRING, SUPPORTED,
+	  "ljail's own: a thin jail's template tree, the read-only lower layer of an "
+	  "overlay mounted on path inside the jail"),
+	P("overlay.upper", STRING, SUPPORTED,
+	  "ljail's own: the folder that holds a thin jail's changes; its work folder is "
+	  "the sibling named work"),
 	P("vnet.interface", LIST, SUPPORTED,
 	  "host interfaces moved into the jail, and back on stop"),
 	P("zfs.dataset", LIST, UNSUPPORTED, "no ZFS delegation to jails here"),

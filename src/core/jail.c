@@ -370,6 +370,26 @@ int lj_jail_from_conf(struct lj_jail *j, const struct conf_jail *cj, struct lj_e
 	for (size_t n = strlen(j->path); n > 1 && j->path[n - 1] == '/'; n--)
 		j->path[n - 1] = '\0';
 
+	const char *lower = string_param(cj, "overlay.lower");
+	const char *upper = string_param(cj, "overlay.upper");
+	if (!lower != !upper)
+		return lj_error_usage(err, "jail '%s': overlay.lower and overlay.upper go together",
+				      j->name);
+	if (lower && (lower[0] != '/' || upper[0] != '/'))
+		return lj_error_usage(err,
+				      "jail '%s': overlay.lower and overlay.upper must be "
+				      "absolute paths",
+				      j->name);
+	if (lower) {
+		j->overlay_lower = lj_xstrdup(lower);
+		j->overlay_upper = lj_xstrdup(upper);
+		/* overlayfs wants its work folder beside the upper one, on the same file system. */
+		LJ_CLEANUP_FREE char *parent = lj_xstrdup(upper);
+		char *slash = strrchr(parent, '/');
+		*slash = '\0';
+		j->overlay_work = lj_xasprintf("%s/work", *parent ? parent : "");
+	}
+
 	/* jail(8): a jail named by a number gets that jid. */
 	long jid = 0;
 	if (!conf_parse_long(cj->name, &jid))
@@ -427,6 +447,38 @@ int lj_jail_from_conf(struct lj_jail *j, const struct conf_jail *cj, struct lj_e
 	return 0;
 }
 
+static void free_list(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void lj_jail_for_maintenance(struct lj_jail *j)
+{
+	for (int h = 0; h < LJ_HOOK_COUNT; h++) {
+		free_list(j->hooks[h], j->nhooks[h]);
+		j->hooks[h] = NULL;
+		j->nhooks[h] = 0;
+	}
+	j->own_net = false;
+	/* In the host's stack NET_ADMIN would be the host's routing table. */
+	j->caps &= ~CAP(CAP_NET_ADMIN);
+	j->persist = false;
+}
+
+void lj_jail_thin(struct lj_jail *j, const char *lower, const char *upper)
+{
+	free(j->overlay_lower);
+	free(j->overlay_upper);
+	free(j->overlay_work);
+	j->overlay_lower = lj_xstrdup(lower);
+	j->overlay_upper = lj_xstrdup(upper);
+	LJ_CLEANUP_FREE char *parent = lj_xstrdup(upper);
+	*strrchr(parent, '/') = '\0';
+	j->overlay_work = lj_xasprintf("%s/work", parent);
+}
+
 void lj_jail_default(struct lj_jail *j, const char *name, const char *path)
 {
 	*j = (struct lj_jail){
@@ -448,17 +500,13 @@ void lj_jail_default(struct lj_jail *j, const char *name, const char *path)
 	add_mount(j, LJ_MOUNT_TMPFS, "tmpfs", "/tmp", "rw,mode=1777", false, lj_xstrdup("default"));
 }
 
-static void free_list(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 void lj_jail_release(struct lj_jail *j)
 {
 	free(j->name);
 	free(j->path);
+	free(j->overlay_lower);
+	free(j->overlay_upper);
+	free(j->overlay_work);
 	free(j->hostname);
 	free(j->domainname);
 	for (size_t i = 0; i < j->nmounts; i++) {

@@ -72,6 +72,9 @@ struct lj_jail {
 	char *name;
 	long jid; /* asked for by `jid` or a numeric name; 0: the first free one */
 	char *path;
+	char *overlay_lower; /* a thin jail: path is an overlay of these */
+	char *overlay_upper;
+	char *overlay_work;
 	char *hostname;
 	char *domainname;
 	bool own_uts, own_ipc, own_net;
@@ -110,6 +113,16 @@ int lj_jail_from_conf(struct lj_jail *j, const struct conf_jail *cj, struct lj_e
 
 /* A jail with default parameters on a tree, as `ljail run PATH` makes one. */
 void lj_jail_default(struct lj_jail *j, const char *name, const char *path);
+
+/*
+ * Makes j fit for ljail's own maintenance in it (adding a user, installing
+ * sudo): no exec.* commands, and the host's network for apt, without
+ * CAP_NET_ADMIN over it.
+ */
+void lj_jail_for_maintenance(struct lj_jail *j);
+
+/* Makes j a thin jail: path is an overlay of lower with upper on top. */
+void lj_jail_thin(struct lj_jail *j, const char *lower, const char *upper);
 
 void lj_jail_release(struct lj_jail *j);
 

@@ -15,6 +15,8 @@
 #include "core/state.h"
 #include "linux/confine.h"
 #include "linux/create.h"
+#include "linux/enter.h"
+#include "linux/users.h"
 
 struct start {
 	const struct lj_paths *paths;
@@ -380,4 +382,45 @@ int lj_run(const struct lj_paths *paths, const struct lj_jail *j, const char *us
 	}
 	lj_state_release(&s);
 	return rc;
+}
+
+int lj_exec_running(const struct lj_paths *paths, const char *name, char *const *argv, int *status,
+		    struct lj_error *err)
+{
+	struct lj_state s;
+	int rc = lj_state_read(paths, name, &s, err);
+	if (rc < 0)
+		return rc == -ENOENT ? -ESRCH : rc;
+	LJ_CLEANUP_CLOSE int pidfd = s.pid > 0 ? lj_state_open_init(&s) : -ESRCH;
+	if (pidfd < 0 || s.phase != LJ_PHASE_RUNNING) {
+		lj_state_release(&s);
+		return -ESRCH;
+	}
+	fflush(NULL);
+	pid_t helper = fork();
+	if (helper < 0) {
+		lj_state_release(&s);
+		return lj_error_set(err, errno, "jail '%s': fork: %s", name, strerror(errno));
+	}
+	if (helper == 0) {
+		/* Joins the jail so that ljail itself stays on the host. */
+		struct lj_error e = {0};
+		struct lj_user root;
+		lj_user_root(&root);
+		struct lj_command cmd = {.jail = name, .user = &root, .argv = argv, .out_fd = -1};
+		int st = 126;
+		if (lj_enter(pidfd, s.caps, s.seccomp, s.seccomp_len, name, &e) == 0) {
+			pid_t child = lj_spawn(&cmd, &e);
+			if (child > 0)
+				lj_wait(child, 0, &st);
+		}
+		if (e.msg[0])
+			fprintf(stderr, "ljail: %s\n", e.msg);
+		_exit(st);
+	}
+	lj_wait(helper, 0, status);
+	if (!s.persist)
+		pidfd_send_signal(pidfd, SIGCHLD, NULL, 0);
+	lj_state_release(&s);
+	return 0;
 }

@@ -34,4 +34,11 @@ int lj_stop(const struct lj_paths *paths, const char *name, const struct lj_jail
 int lj_run(const struct lj_paths *paths, const struct lj_jail *j, const char *user,
 	   char *const *argv, int *status, struct lj_error *err);
 
+/*
+ * Runs argv as root inside the running jail NAME (ljail's own maintenance:
+ * adding users and the like) and waits. -ESRCH when it is not running.
+ */
+int lj_exec_running(const struct lj_paths *paths, const char *name, char *const *argv, int *status,
+		    struct lj_error *err);
+
 #endif

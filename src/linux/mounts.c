@@ -71,11 +71,28 @@ int lj_mounts_root(const struct lj_jail *j, int *rootfd, struct lj_error *err)
 		return lj_error_set(err, ENOTDIR, "jail '%s': path '%s' is not a folder", j->name,
 				    j->path);
 	/* The path comes from root's own configuration, so it is resolved as given. */
-	LJ_CLEANUP_CLOSE int tree =
-		open_tree(AT_FDCWD, j->path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-	if (tree < 0)
-		return lj_error_set(err, errno, "jail '%s': path '%s': %s", j->name, j->path,
-				    strerror(errno));
+	LJ_CLEANUP_CLOSE int tree = -1;
+	if (j->overlay_lower) {
+		/*
+		 * A thin jail: the template read-only below, the jail's own changes
+		 * above. Mounted here, in the jail's namespace, it goes with the jail.
+		 */
+		LJ_CLEANUP_FREE char *lower = lj_xasprintf("lowerdir=%s", j->overlay_lower);
+		LJ_CLEANUP_FREE char *upper = lj_xasprintf("upperdir=%s", j->overlay_upper);
+		LJ_CLEANUP_FREE char *work = lj_xasprintf("workdir=%s", j->overlay_work);
+		const char *opts[] = {lower, upper, work, NULL};
+		int rc = lj_mount_new("overlay", opts, 0, &tree);
+		if (rc < 0)
+			return lj_error_set(err, -rc, "jail '%s': overlay of '%s' and '%s': %s",
+					    j->name, j->overlay_lower, j->overlay_upper,
+					    strerror(-rc));
+	} else {
+		tree = open_tree(AT_FDCWD, j->path,
+				 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+		if (tree < 0)
+			return lj_error_set(err, errno, "jail '%s': path '%s': %s", j->name,
+					    j->path, strerror(errno));
+	}
 	/*
 	 * nodev on the whole tree: device nodes that came with the jail's files
 	 * (a bootstrap may leave some, the jail's root cannot make new ones)

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "core/spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static int start(char *const argv[], int out_fd, pid_t *pid, struct lj_error *err)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	if (out_fd >= 0) {
+		posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
+		posix_spawn_file_actions_adddup2(&fa, out_fd, 2);
+	}
+	int rc = posix_spawnp(pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc != 0)
+		return lj_error_set(err, rc, "%s: %s", argv[0], strerror(rc));
+	return 0;
+}
+
+static int finish(pid_t pid, int *status)
+{
+	int ws;
+	while (waitpid(pid, &ws, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	*status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+	return 0;
+}
+
+int lj_spawn_wait(char *const argv[], int out_fd, int *status, struct lj_error *err)
+{
+	pid_t pid;
+	fflush(NULL);
+	int rc = start(argv, out_fd, &pid, err);
+	if (rc < 0)
+		return rc;
+	rc = finish(pid, status);
+	return rc < 0 ? lj_error_set(err, -rc, "%s: %s", argv[0], strerror(-rc)) : 0;
+}
+
+int lj_spawn_lines(char *const argv[], void (*line)(void *ctx, const char *text), void *ctx,
+		   int *status, struct lj_error *err)
+{
+	int p[2];
+	pid_t pid;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return lj_error_set(err, errno, "pipe: %s", strerror(errno));
+	fflush(NULL);
+	int rc = start(argv, p[1], &pid, err);
+	close(p[1]);
+	if (rc < 0) {
+		close(p[0]);
+		return rc;
+	}
+	FILE *f = fdopen(p[0], "r");
+	LJ_CLEANUP_FREE char *buf = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	while (f && (n = getline(&buf, &cap, f)) >= 0) {
+		/* Progress bars redraw with \r: each redraw counts as a line. */
+		for (char *s = buf, *e; *s; s = e) {
+			e = s + strcspn(s, "\r\n");
+			char c = *e;
+			*e = '\0';
+			if (*s)
+				line(ctx, s);
+			if (c)
+				e++;
+		}
+	}
+	if (f)
+		fclose(f);
+	else
+		close(p[0]);
+	rc = finish(pid, status);
+	return rc < 0 ? lj_error_set(err, -rc, "%s: %s", argv[0], strerror(-rc)) : 0;
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Running host programs ljail relies on (mmdebstrap, debootstrap, cp,
+ * apt-get): argv arrays, never a shell, so no name or path is ever parsed
+ * as shell syntax.
+ */
+#ifndef LJAIL_CORE_SPAWN_H
+#define LJAIL_CORE_SPAWN_H
+
+#include <stdio.h>
+
+#include "core/error.h"
+
+/*
+ * Runs argv (looked up in PATH) and waits. With out_fd >= 0, its stdout and
+ * stderr go there. *status is its exit status, or 128 plus the signal.
+ */
+int lj_spawn_wait(char *const argv[], int out_fd, int *status, struct lj_error *err);
+
+/*
+ * Runs argv with stdout and stderr on a pipe, calls line() for every line it
+ * prints, and waits.
+ */
+int lj_spawn_lines(char *const argv[], void (*line)(void *ctx, const char *text), void *ctx,
+		   int *status, struct lj_error *err);
+
+#endif

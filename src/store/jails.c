@@ -1,0 +1,378 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf/conf.h"
+#include "conf/files.h"
+#include "core/jail.h"
+#include "core/lifecycle.h"
+#include "core/state.h"
+#include "store/clone.h"
+#include "store/meta.h"
+#include "store/store.h"
+#include "store/template.h"
+#include "store/tree.h"
+
+int store_make_dirs(const char *path, struct lj_error *err)
+{
+	LJ_CLEANUP_FREE char *tmp = lj_xstrdup(path);
+	for (char *p = tmp + 1;; p++) {
+		if (*p == '/' || *p == '\0') {
+			char c = *p;
+			*p = '\0';
+			if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+				return lj_error_set(err, errno, "'%s': %s", tmp, strerror(errno));
+			if (!c)
+				break;
+			*p = c;
+		}
+	}
+	return 0;
+}
+
+static char *container_dir(const struct lj_paths *paths, const char *name)
+{
+	return lj_xasprintf("%s/%s", paths->containers_dir, name);
+}
+
+static char *conf_file_of(const struct lj_paths *paths, const char *name)
+{
+	return lj_xasprintf("%s/%s.conf", paths->conf_dir, name);
+}
+
+/* The configuration as every command acting on jails reads it, checked for this host. */
+static int load_conf(const struct lj_paths *paths, const char *conf_file, struct conf *c,
+		     struct lj_error *err)
+{
+	conf_init(c);
+	int rc = conf_file ? conf_load_file(c, conf_file)
+			   : conf_load_defaults(c, paths->conf_file, paths->conf_dir);
+	if (rc == 0)
+		rc = conf_resolve(c);
+	if (rc == 0)
+		rc = conf_check(c, CONF_CHECK_HOST);
+	if (rc < 0 || c->ndiags) {
+		conf_diag_sort(c);
+		conf_diag_print(c, stderr);
+		conf_release(c);
+		return lj_error_usage(err, "the configuration has errors (ljail config check)");
+	}
+	return 0;
+}
+
+/* The template a create uses: the one named, else debian-12, else the only one. */
+static int choose_template(const struct lj_paths *paths, const char *name, struct store_template *t,
+			   struct lj_error *err)
+{
+	if (name)
+		return store_template_find(paths, name, t, err);
+	struct lj_error ignored = {0};
+	if (store_template_find(paths, "debian-12", t, &ignored) == 0)
+		return 0;
+	struct store_template *all;
+	size_t n;
+	int rc = store_template_list(paths, &all, &n, err);
+	if (rc < 0)
+		return rc;
+	if (n == 1) {
+		*t = all[0];
+	} else {
+		for (size_t i = 0; i < n; i++)
+			store_template_release(&all[i]);
+		rc = lj_error_usage(err, n ? "there are several templates: name one with --template"
+					   : "there is no template yet: make one with "
+					     "'ljail template create debian-12'");
+	}
+	free(all);
+	return rc;
+}
+
+/* jail.conf.d/NAME.conf, in the style of the account's d2l.conf. */
+static int write_jail_conf(const struct lj_paths *paths, const char *name, const char *root,
+			   const struct store_template *t, const char *upper,
+			   const struct store_create_opts *o, struct lj_error *err)
+{
+	int rc = store_make_dirs(paths->conf_dir, err);
+	if (rc < 0)
+		return rc;
+	LJ_CLEANUP_FREE char *file = conf_file_of(paths, name);
+	int fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return lj_error_set(err, errno, "'%s': %s", file, strerror(errno));
+	FILE *f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		return lj_error_set(err, errno, "'%s': %s", file, strerror(errno));
+	}
+	fprintf(f, "# Made by 'ljail create %s' from template %s, version %ld.\n", name, t->name,
+		t->version);
+	fprintf(f, "%s {\n", name);
+	fprintf(f, "\tpath = \"%s\";\n", root);
+	if (upper) {
+		fprintf(f, "\t# A thin jail: the template below, the jail's own changes above.\n");
+		fprintf(f, "\toverlay.lower = \"%s\";\n", t->root);
+		fprintf(f, "\toverlay.upper = \"%s\";\n", upper);
+	}
+	fprintf(f, "\thost.hostname = \"%s\";\n", o->hostname ? o->hostname : name);
+	fprintf(f, "\tpersist;\n");
+	fprintf(f, "\tip4 = %s;\n", o->ip4 ? o->ip4 : "inherit");
+	fprintf(f, "\tmount.devfs;\n");
+	fprintf(f, "\tmount += \"tmpfs $path/dev/shm tmpfs rw,nosuid,nodev,mode=1777 0 0\";\n");
+	fprintf(f, "\tmount.procfs;\n");
+	fprintf(f, "\tmount += \"linsysfs $path/sys linsysfs ro 0 0\";\n");
+	fprintf(f, "\tmount += \"tmpfs $path/tmp tmpfs rw,nosuid,nodev,mode=1777 0 0\";\n");
+	fprintf(f, "}\n");
+	bool ok = fflush(f) == 0 && fsync(fd) == 0;
+	ok = fclose(f) == 0 && ok;
+	if (!ok) {
+		int e = errno ? errno : EIO;
+		unlink(file);
+		return lj_error_set(err, e, "'%s': %s", file, strerror(e));
+	}
+	return 0;
+}
+
+/* The jail's own name for itself, so that sudo and friends can resolve it. */
+static const char hostname_script[] = "set -e\n"
+				      "h=$1\n"
+				      "echo \"$h\" > /etc/hostname\n"
+				      "grep -q \"[[:space:]]$h\\$\" /etc/hosts 2>/dev/null || "
+				      "printf '127.0.1.1\\t%s\\n' \"$h\" >> "
+				      "/etc/hosts\n";
+
+/*
+ * Runs argv as root in the jail: joined if it runs, else in a short run of the
+ * jail as configured, for this alone. Either way inside the jail's
+ * confinement, with the jail's own programs, never on the host.
+ */
+static int run_in_jail(const struct lj_paths *paths, const char *conf_file, const char *name,
+		       char *const *argv, int *status, struct lj_error *err)
+{
+	int rc = lj_exec_running(paths, name, argv, status, err);
+	if (rc != -ESRCH)
+		return rc;
+	struct conf c;
+	if ((rc = load_conf(paths, conf_file, &c, err)) < 0)
+		return rc;
+	struct conf_jail *cj = conf_find_jail(&c, name);
+	struct lj_jail j = {0};
+	if (!cj)
+		rc = lj_error_usage(err, "jail '%s' is not in the configuration", name);
+	else if ((rc = lj_jail_from_conf(&j, cj, err)) == 0) {
+		lj_jail_for_maintenance(&j);
+		rc = lj_run(paths, &j, NULL, argv, status, err);
+	}
+	lj_jail_release(&j);
+	conf_release(&c);
+	return rc;
+}
+
+int store_jail_create(const struct lj_paths *paths, const char *name,
+		      const struct store_create_opts *o, struct lj_error *err)
+{
+	if (!conf_name_usable(name))
+		return lj_error_usage(err,
+				      "jail name '%s' is not usable: use letters, digits, '_', "
+				      "'-' and inner '.'",
+				      name);
+	if (o->ip4 && !lj_str_eq(o->ip4, "inherit") && !lj_str_eq(o->ip4, "disable"))
+		return lj_error_usage(err, "--ip4 '%s': use inherit or disable", o->ip4);
+	LJ_CLEANUP_FREE char *dir = container_dir(paths, name);
+	LJ_CLEANUP_FREE char *file = conf_file_of(paths, name);
+	struct conf c;
+	int rc = load_conf(paths, NULL, &c, err);
+	if (rc < 0)
+		return rc;
+	bool exists = conf_find_jail(&c, name) != NULL;
+	conf_release(&c);
+	if (exists || access(dir, F_OK) == 0 || access(file, F_OK) == 0)
+		return lj_error_usage(err, "jail '%s' already exists", name);
+
+	struct store_template t;
+	if ((rc = choose_template(paths, o->template, &t, err)) < 0)
+		return rc;
+	rc = store_make_dirs(paths->containers_dir, err);
+	if (rc == 0 && mkdir(dir, 0700) < 0)
+		rc = lj_error_set(err, errno, "'%s': %s", dir, strerror(errno));
+	if (rc < 0) {
+		store_template_release(&t);
+		return rc;
+	}
+	LJ_CLEANUP_FREE char *root = lj_xasprintf("%s/root", dir);
+	LJ_CLEANUP_FREE char *upper = NULL;
+	const char *method = NULL;
+	rc = store_clone(t.root, dir, o->thick, &method, &upper, err);
+	if (rc == 0) {
+		struct store_meta m = {0};
+		char version[32], created[32];
+		snprintf(version, sizeof(version), "%ld", t.version);
+		snprintf(created, sizeof(created), "%lld", (long long)time(NULL));
+		/* A copy stands on its own: only clones count as the template's users. */
+		store_meta_set(&m, o->thick ? "copied_from" : "template", t.name);
+		store_meta_set(&m, "version", version);
+		store_meta_set(&m, "method", method);
+		store_meta_set(&m, "created", created);
+		LJ_CLEANUP_FREE char *mfile = lj_xasprintf("%s/meta", dir);
+		rc = store_meta_write(mfile, &m, err);
+		store_meta_release(&m);
+	}
+	if (rc == 0)
+		rc = write_jail_conf(paths, name, root, &t, upper, o, err);
+	store_template_release(&t);
+	if (rc == 0) {
+		char *argv[] = {"/bin/sh",
+				"-c",
+				(char *)hostname_script,
+				"ljail-hostname",
+				(char *)(o->hostname ? o->hostname : name),
+				NULL};
+		int status = 0;
+		rc = run_in_jail(paths, NULL, name, argv, &status, err);
+		if (rc == 0 && status != 0)
+			rc = lj_error_set(err, EIO, "setting the hostname in the jail failed");
+		if (rc < 0)
+			unlink(file);
+	}
+	if (rc < 0) {
+		/* Nothing half-made stays behind. */
+		struct lj_error ignored = {0};
+		store_remove_tree(dir, &ignored);
+		return lj_error_wrap(err, "jail '%s'", name);
+	}
+	return 0;
+}
+
+static bool is_running(const struct lj_paths *paths, const char *name)
+{
+	struct lj_state s;
+	struct lj_error ignored = {0};
+	if (lj_state_read(paths, name, &s, &ignored) < 0)
+		return false;
+	int fd = s.pid > 0 ? lj_state_open_init(&s) : -1;
+	lj_state_release(&s);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+int store_jail_destroy(const struct lj_paths *paths, const char *conf_file, const char *name,
+		       bool force, struct lj_error *err)
+{
+	if (!conf_name_usable(name))
+		return lj_error_usage(err, "jail name '%s' is not usable", name);
+	LJ_CLEANUP_FREE char *dir = container_dir(paths, name);
+	LJ_CLEANUP_FREE char *file = conf_file_of(paths, name);
+	struct stat st;
+	bool have_dir = lstat(dir, &st) == 0;
+	if (have_dir && !S_ISDIR(st.st_mode))
+		return lj_error_set(err, ENOTDIR, "jail '%s': '%s' is not a folder; left alone",
+				    name, dir);
+	if (!have_dir && access(file, F_OK) != 0)
+		return lj_error_usage(err,
+				      "jail '%s' was not made by ljail create: nothing to "
+				      "destroy",
+				      name);
+	if (is_running(paths, name)) {
+		if (!force)
+			return lj_error_set(err, EBUSY,
+					    "jail '%s' is running: stop it first, or use "
+					    "destroy -f",
+					    name);
+		struct conf c;
+		int rc = load_conf(paths, conf_file, &c, err);
+		if (rc < 0)
+			return rc;
+		struct conf_jail *cj = conf_find_jail(&c, name);
+		struct lj_jail j = {0};
+		if (cj && (rc = lj_jail_from_conf(&j, cj, err)) < 0) {
+			conf_release(&c);
+			return rc;
+		}
+		rc = lj_stop(paths, name, cj ? &j : NULL, err);
+		lj_jail_release(&j);
+		conf_release(&c);
+		if (rc < 0)
+			return rc;
+	}
+	/* Only what ljail create made: the container folder and the jail's own file. */
+	if (have_dir) {
+		int rc = store_remove_tree(dir, err);
+		if (rc < 0)
+			return lj_error_wrap(err, "jail '%s'", name);
+	}
+	if (unlink(file) < 0 && errno != ENOENT)
+		return lj_error_set(err, errno, "jail '%s': '%s': %s", name, file, strerror(errno));
+	return 0;
+}
+
+/*
+ * Run inside the jail as its root, with the jail's own useradd. `useradd -m`
+ * fills a home from /etc/skel only when it makes the folder itself: a home
+ * that already existed (the account's failure) or that lies in a folder
+ * shared with the host gets the skeleton files it lacks and its owner here.
+ */
+static const char useradd_script[] =
+	"set -e\n"
+	"user=$1 uid=$2 groups=$3 shell=$4 sudo=$5\n"
+	"if ! getent passwd \"$user\" >/dev/null; then\n"
+	"  useradd -m -U -s \"${shell:-/bin/bash}\" ${uid:+-u \"$uid\"} \"$user\"\n"
+	"fi\n"
+	"home=$(getent passwd \"$user\" | cut -d: -f6)\n"
+	"group=$(id -gn \"$user\")\n"
+	"mkdir -p \"$home\"\n"
+	"cp -a -n /etc/skel/. \"$home\"/\n"
+	"chown \"$user:$group\" \"$home\"\n"
+	"chmod u+rwx \"$home\"\n"
+	"(cd /etc/skel && find . -mindepth 1 -printf '%P\\n') | while IFS= read -r f; do\n"
+	"  chown -h \"$user:$group\" \"$home/$f\"\n"
+	"done\n"
+	"if [ -n \"$groups\" ]; then usermod -a -G \"$groups\" \"$user\"; fi\n"
+	"if [ \"$sudo\" = 1 ]; then\n"
+	"  if ! command -v sudo >/dev/null; then\n"
+	"    export DEBIAN_FRONTEND=noninteractive\n"
+	"    apt-get update -qq && apt-get install -y -qq --no-install-recommends sudo >/dev/null\n"
+	"  fi\n"
+	"  usermod -a -G sudo \"$user\"\n"
+	/* ljail sets no password: the grant would be useless without NOPASSWD. */
+	"  printf '%s ALL=(ALL:ALL) NOPASSWD: ALL\\n' \"$user\" > \"/etc/sudoers.d/ljail-$user\"\n"
+	"  chmod 0440 \"/etc/sudoers.d/ljail-$user\"\n"
+	"fi\n";
+
+int store_useradd(const struct lj_paths *paths, const char *conf_file, const char *name,
+		  const char *user, const struct store_user_opts *o, struct lj_error *err)
+{
+	/* The name goes to the jail's useradd; keep it to what useradd accepts anyway. */
+	if (!user[0] || user[0] == '-' ||
+	    strspn(user, "abcdefghijklmnopqrstuvwxyz0123456789_-.") != strlen(user))
+		return lj_error_usage(err,
+				      "user name '%s' is not usable: use lower-case letters, "
+				      "digits, '_', '-' and '.'",
+				      user);
+	long uid;
+	if (o->uid && (!conf_parse_long(o->uid, &uid) || uid < 0))
+		return lj_error_usage(err, "--uid '%s' is not a number", o->uid);
+	char *argv[] = {"/bin/sh",
+			"-c",
+			(char *)useradd_script,
+			"ljail-useradd",
+			(char *)user,
+			(char *)(o->uid ? o->uid : ""),
+			(char *)(o->groups ? o->groups : ""),
+			(char *)(o->shell ? o->shell : ""),
+			o->sudo ? "1" : "0",
+			NULL};
+	int status = 0;
+	int rc = run_in_jail(paths, conf_file, name, argv, &status, err);
+	if (rc == 0 && status != 0)
+		rc = lj_error_set(err, EIO, "jail '%s': adding user '%s' failed (exit status %d)",
+				  name, user, status);
+	return rc;
+}

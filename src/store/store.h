@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Jails made by ljail: `ljail create` clones a template into
+ * CONTAINERS/NAME and writes jail.conf.d/NAME.conf; `ljail destroy` removes
+ * exactly those two; `ljail useradd` adds a user inside a jail.
+ */
+#ifndef LJAIL_STORE_STORE_H
+#define LJAIL_STORE_STORE_H
+
+#include <stdbool.h>
+
+#include "core/error.h"
+#include "core/paths.h"
+
+struct store_create_opts {
+	const char *template; /* NULL: debian-12, or the only template */
+	bool thick;           /* a full copy instead of an overlay */
+	const char *hostname; /* NULL: the jail's name */
+	const char *ip4;      /* inherit (default) or disable */
+};
+
+struct store_user_opts {
+	const char *uid;    /* NULL: the jail's useradd chooses */
+	const char *groups; /* G,G or NULL */
+	const char *shell;  /* NULL: /bin/bash */
+	bool sudo;
+};
+
+/* mkdir -p, each new folder 0755. */
+int store_make_dirs(const char *path, struct lj_error *err);
+
+int store_jail_create(const struct lj_paths *paths, const char *name,
+		      const struct store_create_opts *o, struct lj_error *err);
+
+/*
+ * Removes the jail's container folder and its jail.conf.d file, nothing
+ * else; a running jail is refused unless force, which stops it first.
+ */
+int store_jail_destroy(const struct lj_paths *paths, const char *conf_file, const char *name,
+		       bool force, struct lj_error *err);
+
+/*
+ * Adds USER inside the jail (running or not), its home made, filled from
+ * /etc/skel and owned by the user, also when the folder already exists.
+ */
+int store_useradd(const struct lj_paths *paths, const char *conf_file, const char *name,
+		  const char *user, const struct store_user_opts *o, struct lj_error *err);
+
+#endif

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Templates: Debian trees that thin jails are cloned from. A template is a
+ * folder TEMPLATES/NAME with a meta file and one numbered folder per
+ * version. A version is never written to once made: `template update`
+ * makes the next one, so jails cloned from an older version keep their
+ * lower layer unchanged.
+ */
+#ifndef LJAIL_STORE_TEMPLATE_H
+#define LJAIL_STORE_TEMPLATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/paths.h"
+
+struct store_template_opts {
+	const char *suite;   /* default bookworm */
+	const char *variant; /* default minbase */
+	const char *mirror;  /* default: apt's */
+	const char *include;
+	const char *arch;
+	const char *tarball; /* --from-tarball */
+	const char *dir;     /* --from-dir */
+	bool progress_bar;
+	bool quiet;
+};
+
+struct store_template {
+	char *name;
+	char *suite;
+	char *arch;
+	long version;
+	char *root;     /* the current version's tree */
+	uint64_t bytes; /* every version, on disk */
+	size_t njails;  /* jails cloned from any version */
+};
+
+int store_template_create(const struct lj_paths *paths, const char *name,
+			  const struct store_template_opts *o, struct lj_error *err);
+/* -ENOENT (with a message) when there is no such template. */
+int store_template_find(const struct lj_paths *paths, const char *name, struct store_template *t,
+			struct lj_error *err);
+int store_template_list(const struct lj_paths *paths, struct store_template **out, size_t *n,
+			struct lj_error *err);
+int store_template_update(const struct lj_paths *paths, const char *name, struct lj_error *err);
+int store_template_destroy(const struct lj_paths *paths, const char *name, struct lj_error *err);
+void store_template_release(struct store_template *t);
+
+/* How many jails were cloned from version (0: any) of the template. */
+size_t store_template_users(const struct lj_paths *paths, const char *name, long version);
+
+#endif

@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "store/tree.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/spawn.h"
+#include "linux/sys.h"
+
+static int mount_id(int fd, uint64_t *id)
+{
+	struct statx stx;
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) < 0)
+		return -errno;
+	*id = stx.stx_mnt_id;
+	return 0;
+}
+
+/* Is any mount point at or below path, in ljail's own mount namespace? */
+static const char *mount_below(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return NULL;
+	size_t plen = strlen(path);
+	const char *found = NULL;
+	char line[4096];
+	while (!found && fgets(line, sizeof(line), f)) {
+		char point[4096];
+		/* Field 5 is the mount point; spaces in it are written as \040. */
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1)
+			continue;
+		if (!strncmp(point, path, plen) && (point[plen] == '/' || point[plen] == '\0')) {
+			snprintf(buf, len, "%s", point);
+			found = buf;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* Removes everything in the folder dirfd; never leaves its mount. */
+static int empty_dir(int dirfd, uint64_t mnt, const char *where, struct lj_error *err)
+{
+	int dupfd = dup(dirfd);
+	DIR *d = dupfd >= 0 ? fdopendir(dupfd) : NULL;
+	if (!d) {
+		if (dupfd >= 0)
+			close(dupfd);
+		return lj_error_set(err, errno, "'%s': %s", where, strerror(errno));
+	}
+	int rc = 0;
+	struct dirent *e;
+	while (rc == 0 && (e = readdir(d))) {
+		if (lj_str_eq(e->d_name, ".") || lj_str_eq(e->d_name, ".."))
+			continue;
+		struct stat st;
+		if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			rc = lj_error_set(err, errno, "'%s/%s': %s", where, e->d_name,
+					  strerror(errno));
+			break;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			/* Symlinks, devices, whiteouts: the entry itself, never what it names. */
+			if (unlinkat(dirfd, e->d_name, 0) < 0)
+				rc = lj_error_set(err, errno, "removing '%s/%s': %s", where,
+						  e->d_name, strerror(errno));
+			continue;
+		}
+		LJ_CLEANUP_CLOSE int sub =
+			openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		uint64_t sub_mnt = 0;
+		LJ_CLEANUP_FREE char *subwhere = lj_xasprintf("%s/%s", where, e->d_name);
+		if (sub < 0 || mount_id(sub, &sub_mnt) < 0) {
+			rc = lj_error_set(err, errno, "'%s': %s", subwhere, strerror(errno));
+			break;
+		}
+		/* A mount point (a bind mount of a host folder, say): never emptied. */
+		if (sub_mnt != mnt) {
+			rc = lj_error_set(err, EBUSY, "'%s' is a mount point; it was left alone",
+					  subwhere);
+			break;
+		}
+		rc = empty_dir(sub, mnt, subwhere, err);
+		if (rc == 0 && unlinkat(dirfd, e->d_name, AT_REMOVEDIR) < 0)
+			rc = lj_error_set(err, errno, "removing '%s': %s", subwhere,
+					  strerror(errno));
+	}
+	closedir(d);
+	return rc;
+}
+
+int store_remove_tree(const char *path, struct lj_error *err)
+{
+	char point[4096];
+	const char *busy = mount_below(path, point, sizeof(point));
+	if (busy)
+		return lj_error_set(err, EBUSY, "'%s' is mounted; unmount it first", busy);
+	LJ_CLEANUP_CLOSE int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT
+			       ? 0
+			       : lj_error_set(err, errno, "'%s': %s", path, strerror(errno));
+	uint64_t mnt = 0;
+	if (mount_id(fd, &mnt) < 0)
+		return lj_error_set(err, errno, "'%s': %s", path, strerror(errno));
+	int rc = empty_dir(fd, mnt, path, err);
+	if (rc == 0 && rmdir(path) < 0)
+		rc = lj_error_set(err, errno, "removing '%s': %s", path, strerror(errno));
+	return rc;
+}
+
+int store_copy_tree(const char *src, const char *dst, struct lj_error *err)
+{
+	/* coreutils cp keeps owners, modes, times, links, xattrs and ACLs, and reflinks. */
+	char *argv[] = {"cp",
+			"-a",
+			"--reflink=auto",
+			"--one-file-system",
+			"--no-target-directory",
+			(char *)src,
+			(char *)dst,
+			NULL};
+	int status;
+	int rc = lj_spawn_wait(argv, -1, &status, err);
+	if (rc == 0 && status != 0)
+		rc = lj_error_set(err, EIO, "copying '%s' to '%s' failed (cp exit status %d)", src,
+				  dst, status);
+	return rc;
+}
+
+struct inode_key {
+	dev_t dev;
+	ino_t ino;
+};
+
+static int size_walk(int dirfd, uint64_t mnt, uint64_t *bytes, struct inode_key **seen,
+		     size_t *nseen, size_t *capseen)
+{
+	int dupfd = dup(dirfd);
+	DIR *d = dupfd >= 0 ? fdopendir(dupfd) : NULL;
+	if (!d) {
+		if (dupfd >= 0)
+			close(dupfd);
+		return -errno;
+	}
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (lj_str_eq(e->d_name, ".") || lj_str_eq(e->d_name, ".."))
+			continue;
+		struct stat st;
+		if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (st.st_nlink > 1 && !S_ISDIR(st.st_mode)) {
+			bool dup_link = false;
+			for (size_t i = 0; i < *nseen && !dup_link; i++)
+				dup_link =
+					(*seen)[i].dev == st.st_dev && (*seen)[i].ino == st.st_ino;
+			if (dup_link)
+				continue;
+			*LJ_VEC_PUSH(*seen, *nseen, *capseen) =
+				(struct inode_key){st.st_dev, st.st_ino};
+		}
+		*bytes += (uint64_t)st.st_blocks * 512;
+		if (S_ISDIR(st.st_mode)) {
+			int sub = openat(dirfd, e->d_name,
+					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			uint64_t sub_mnt = 0;
+			if (sub >= 0 && mount_id(sub, &sub_mnt) == 0 && sub_mnt == mnt)
+				size_walk(sub, mnt, bytes, seen, nseen, capseen);
+			if (sub >= 0)
+				close(sub);
+		}
+	}
+	closedir(d);
+	return 0;
+}
+
+int store_tree_size(const char *path, uint64_t *bytes, struct lj_error *err)
+{
+	LJ_CLEANUP_CLOSE int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	uint64_t mnt = 0;
+	struct stat st;
+	*bytes = 0;
+	if (fd < 0 || mount_id(fd, &mnt) < 0 || fstat(fd, &st) < 0)
+		return lj_error_set(err, errno, "'%s': %s", path, strerror(errno));
+	*bytes = (uint64_t)st.st_blocks * 512;
+	struct inode_key *seen = NULL;
+	size_t nseen = 0, capseen = 0;
+	int rc = size_walk(fd, mnt, bytes, &seen, &nseen, &capseen);
+	free(seen);
+	return rc < 0 ? lj_error_set(err, -rc, "'%s': %s", path, strerror(-rc)) : 0;
+}
+
+/* The folder holding PATH inside the tree, and PATH's last component. */
+static int open_parent(int rootfd, const char *path, const char **base)
+{
+	LJ_CLEANUP_FREE char *dir = lj_xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	*base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	if (slash)
+		*slash = '\0';
+	return lj_open_in_root(rootfd, slash && *dir ? dir : "/", O_PATH | O_DIRECTORY, 0);
+}
+
+int store_write_in_root(int rootfd, const char *path, const void *data, size_t len, mode_t mode,
+			struct lj_error *err)
+{
+	const char *base;
+	LJ_CLEANUP_CLOSE int dir = open_parent(rootfd, path, &base);
+	if (dir < 0)
+		return lj_error_set(err, -dir, "'%s' in the tree: %s", path, strerror(-dir));
+	/* Whatever is there (a symlink planted to lead out) goes first. */
+	if (unlinkat(dir, base, 0) < 0 && errno != ENOENT)
+		return lj_error_set(err, errno, "'%s' in the tree: %s", path, strerror(errno));
+	LJ_CLEANUP_CLOSE int fd =
+		openat(dir, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd < 0 || write(fd, data, len) != (ssize_t)len || fchmod(fd, mode) < 0)
+		return lj_error_set(err, errno ? errno : EIO, "writing '%s' in the tree: %s", path,
+				    strerror(errno ? errno : EIO));
+	return 0;
+}
+
+int store_symlink_in_root(int rootfd, const char *path, const char *target, struct lj_error *err)
+{
+	const char *base;
+	LJ_CLEANUP_CLOSE int dir = open_parent(rootfd, path, &base);
+	if (dir < 0)
+		return lj_error_set(err, -dir, "'%s' in the tree: %s", path, strerror(-dir));
+	if (unlinkat(dir, base, 0) < 0 && errno != ENOENT)
+		return lj_error_set(err, errno, "'%s' in the tree: %s", path, strerror(errno));
+	if (symlinkat(target, dir, base) < 0)
+		return lj_error_set(err, errno, "'%s' in the tree: %s", path, strerror(errno));
+	return 0;
+}
