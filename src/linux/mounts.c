@@ -77,6 +77,11 @@ int lj_mounts_root(const struct lj_jail *j, int *rootfd, struct lj_error *err)
 		 * A thin jail: the template read-only below, the jail's own changes
 		 * above. Mounted here, in the jail's namespace, it goes with the jail.
 		 */
+		struct stat lst;
+		if (stat(j->overlay_lower, &lst) < 0 || !S_ISDIR(lst.st_mode))
+			return lj_error_set(err, ENOENT,
+					    "jail '%s': its template tree '%s' (overlay.lower) is gone",
+					    j->name, j->overlay_lower);
 		LJ_CLEANUP_FREE char *lower = lj_xasprintf("lowerdir=%s", j->overlay_lower);
 		LJ_CLEANUP_FREE char *upper = lj_xasprintf("upperdir=%s", j->overlay_upper);
 		LJ_CLEANUP_FREE char *work = lj_xasprintf("workdir=%s", j->overlay_work);

@@ -15,6 +15,7 @@
 #include "core/lifecycle.h"
 #include "core/state.h"
 #include "store/clone.h"
+#include "store/edit.h"
 #include "store/meta.h"
 #include "store/store.h"
 #include "store/template.h"
@@ -139,14 +140,6 @@ static int write_jail_conf(const struct lj_paths *paths, const char *name, const
 	return 0;
 }
 
-/* The jail's own name for itself, so that sudo and friends can resolve it. */
-static const char hostname_script[] = "set -e\n"
-				      "h=$1\n"
-				      "echo \"$h\" > /etc/hostname\n"
-				      "grep -q \"[[:space:]]$h\\$\" /etc/hosts 2>/dev/null || "
-				      "printf '127.0.1.1\\t%s\\n' \"$h\" >> "
-				      "/etc/hosts\n";
-
 /*
  * Runs argv as root in the jail: joined if it runs, else in a short run of the
  * jail as configured, for this alone. Either way inside the jail's
@@ -225,26 +218,18 @@ int store_jail_create(const struct lj_paths *paths, const char *name,
 	}
 	if (rc == 0)
 		rc = write_jail_conf(paths, name, root, &t, upper, o, err);
-	store_template_release(&t);
 	if (rc == 0) {
-		char *argv[] = {"/bin/sh",
-				"-c",
-				(char *)hostname_script,
-				"ljail-hostname",
-				(char *)(o->hostname ? o->hostname : name),
-				NULL};
-		int status = 0;
-		rc = run_in_jail(paths, NULL, name, argv, &status, err);
-		if (rc == 0 && status != 0)
-			rc = lj_error_set(err, EIO, "setting the hostname in the jail failed");
+		rc = store_set_hostname(root, upper ? t.root : NULL, upper,
+						o->hostname ? o->hostname : name, err);
 		if (rc < 0)
 			unlink(file);
 	}
+	store_template_release(&t);
 	if (rc < 0) {
 		/* Nothing half-made stays behind. */
 		struct lj_error ignored = {0};
 		store_remove_tree(dir, &ignored);
-		return lj_error_wrap(err, "jail '%s'", name);
+		return lj_str_starts(err->msg, "jail '") ? rc : lj_error_wrap(err, "jail '%s'", name);
 	}
 	return 0;
 }

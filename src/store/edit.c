@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "store/edit.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "linux/mounts.h"
+#include "linux/sys.h"
+#include "store/tree.h"
+
+static int mount_overlay(const char *root, const char *lower, const char *upper,
+			 struct lj_error *err)
+{
+	LJ_CLEANUP_FREE char *work = lj_xstrdup(upper);
+	*strrchr(work, '/') = '\0';
+	LJ_CLEANUP_FREE char *o1 = lj_xasprintf("lowerdir=%s", lower);
+	LJ_CLEANUP_FREE char *o2 = lj_xasprintf("upperdir=%s", upper);
+	LJ_CLEANUP_FREE char *o3 = lj_xasprintf("workdir=%s/work", work);
+	const char *opts[] = {o1, o2, o3, NULL};
+	LJ_CLEANUP_CLOSE int mnt = -1;
+	int rc = lj_mount_new("overlay", opts, MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID, &mnt);
+	if (rc == 0 && move_mount(mnt, "", AT_FDCWD, root, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		rc = -errno;
+	return rc < 0 ? lj_error_set(err, -rc, "overlay on '%s': %s", root, strerror(-rc)) : 0;
+}
+
+int store_edit_tree(const char *root, const char *lower, const char *upper,
+		    int (*fn)(int rootfd, void *ctx, struct lj_error *err), void *ctx,
+		    struct lj_error *err)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return lj_error_set(err, errno, "pipe: %s", strerror(errno));
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return lj_error_set(err, errno, "fork: %s", strerror(errno));
+	}
+	if (pid == 0) {
+		struct lj_error e = {0};
+		int rc = 0;
+		close(p[0]);
+		/* Private: the overlay is seen by this process alone and goes with it. */
+		if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+			rc = lj_error_set(&e, errno, "private mount namespace: %s", strerror(errno));
+		if (rc == 0 && upper)
+			rc = mount_overlay(root, lower, upper, &e);
+		int rootfd = rc == 0 ? open(root, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+		if (rc == 0 && rootfd < 0)
+			rc = lj_error_set(&e, errno, "'%s': %s", root, strerror(errno));
+		if (rc == 0)
+			rc = fn(rootfd, ctx, &e);
+		if (rc < 0) {
+			ssize_t ignored = write(p[1], e.msg, strlen(e.msg));
+			(void)ignored;
+		}
+		_exit(rc < 0 ? 1 : 0);
+	}
+	close(p[1]);
+	char msg[sizeof(err->msg)];
+	ssize_t n = read(p[0], msg, sizeof(msg) - 1);
+	close(p[0]);
+	int ws;
+	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(ws) && WEXITSTATUS(ws) == 0)
+		return 0;
+	if (n > 0) {
+		msg[n] = '\0';
+		return lj_error_set(err, EIO, "%s", msg);
+	}
+	return lj_error_set(err, EIO, "editing '%s' failed", root);
+}
+
+static int hostname_edit(int rootfd, void *ctx, struct lj_error *err)
+{
+	const char *name = ctx;
+	LJ_CLEANUP_FREE char *line = lj_xasprintf("%s\n", name);
+	int rc = store_write_in_root(rootfd, "/etc/hostname", line, strlen(line), 0644, err);
+	if (rc < 0)
+		return rc;
+
+	/* /etc/hosts as the jail has it: a plain file inside the tree, or nothing. */
+	char hosts[65536];
+	size_t len = 0;
+	int fd = lj_open_in_root(rootfd, "/etc/hosts", O_RDONLY | O_NONBLOCK, 0);
+	struct stat st;
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		ssize_t n = read(fd, hosts, sizeof(hosts) - 256);
+		len = n > 0 ? (size_t)n : 0;
+	}
+	if (fd >= 0)
+		close(fd);
+	hosts[len] = '\0';
+	for (char *l = hosts; *l; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] ? 1 : 0)) {
+		/* Already there as a name on some line: nothing to do. */
+		size_t ll = strcspn(l, "\n");
+		LJ_CLEANUP_FREE char *copy = lj_xstrndup(l, ll);
+		char *save = NULL;
+		strtok_r(copy, " \t", &save);
+		for (char *tok; (tok = strtok_r(NULL, " \t", &save));)
+			if (lj_str_eq(tok, name))
+				return 0;
+	}
+	if (len && hosts[len - 1] != '\n')
+		hosts[len++] = '\n';
+	len += (size_t)snprintf(hosts + len, sizeof(hosts) - len, "127.0.1.1\t%s\n", name);
+	return store_write_in_root(rootfd, "/etc/hosts", hosts, len, 0644, err);
+}
+
+int store_set_hostname(const char *root, const char *lower, const char *upper, const char *name,
+		       struct lj_error *err)
+{
+	return store_edit_tree(root, lower, upper, hostname_edit, (void *)name, err);
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Editing a jail's tree from the host while the jail is not running: a
+ * thin jail's overlay is mounted in a private mount namespace of a child
+ * process (so the host never sees it), and every file is reached inside the
+ * tree with RESOLVE_IN_ROOT.
+ */
+#ifndef LJAIL_STORE_EDIT_H
+#define LJAIL_STORE_EDIT_H
+
+#include "core/error.h"
+
+/* Calls fn with the tree's root (an overlay of lower and upper when upper is set). */
+int store_edit_tree(const char *root, const char *lower, const char *upper,
+		    int (*fn)(int rootfd, void *ctx, struct lj_error *err), void *ctx,
+		    struct lj_error *err);
+
+/* /etc/hostname, and the name in /etc/hosts so that sudo and friends resolve it. */
+int store_set_hostname(const char *root, const char *lower, const char *upper, const char *name,
+		       struct lj_error *err);
+
+#endif

@@ -1,0 +1,363 @@
+"""Templates, thin jails, users and destroy, as root, for real.
+
+The Debian template comes from the real mirror (the one apt uses) and is
+cached with its package cache in /var/cache/ljail-tests/store, which these
+tests use as their ljail root; every jail and extra template a test makes is
+removed again, and the fixture checks that.
+"""
+import io
+import os
+import shutil
+import subprocess
+import tarfile
+import tempfile
+import time
+
+import pytest
+
+from conftest import LJAIL
+
+CACHE = os.environ.get("LJAIL_TEST_CACHE", "/var/cache/ljail-tests")
+ROOT = os.path.join(CACHE, "store")
+TEMPLATES = os.path.join(ROOT, "var", "lib", "ljail", "templates")
+CONTAINERS = os.path.join(ROOT, "var", "lib", "ljail", "containers")
+CONF_D = os.path.join(ROOT, "etc", "ljail", "jail.conf.d")
+
+
+def lj(*args, input=None, timeout=600):
+    env = dict(os.environ, LJAIL_ROOT=ROOT)
+    p = subprocess.run([LJAIL, *args], input=input, capture_output=True, text=True, env=env,
+                       timeout=timeout)
+    return p.returncode, p.stdout, p.stderr
+
+
+def ok(*args, **kw):
+    rc, out, err = lj(*args, **kw)
+    assert rc == 0, f"ljail {' '.join(args)}: exit {rc}\n{out}\n{err}"
+    return out
+
+
+def fails(*args, **kw):
+    rc, out, err = lj(*args, **kw)
+    assert rc != 0, f"ljail {' '.join(args)} should fail:\n{out}\n{err}"
+    lines = [line for line in err.splitlines() if line.startswith("ljail: ")]
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def du(path):
+    out = subprocess.run(["du", "-s", "-B1", "-x", path], capture_output=True, text=True)
+    return int(out.stdout.split()[0])
+
+
+@pytest.fixture(scope="session")
+def debian():
+    """The template from the mirror, made once and kept between runs."""
+    if os.geteuid() != 0:
+        pytest.fail("these tests make real templates and jails and must run as root")
+    if not os.path.exists(os.path.join(TEMPLATES, "debian-12", "meta")):
+        ok("template", "create", "debian-12", timeout=1200)
+    return "debian-12"
+
+
+@pytest.fixture
+def clean(debian):
+    """Leaves the store as it was: no jail, no extra template, nothing running."""
+    before = set(os.listdir(TEMPLATES))
+    yield
+    rc, out, _ = lj("list", "-v")
+    for line in out.splitlines():
+        name = line.split()[1].split("=", 1)[1]
+        lj("stop", name)
+    for name in os.listdir(CONTAINERS) if os.path.isdir(CONTAINERS) else []:
+        lj("destroy", "-f", name)
+    for name in set(os.listdir(TEMPLATES)) - before:
+        lj("template", "destroy", name)
+    assert os.listdir(CONTAINERS) == [] if os.path.isdir(CONTAINERS) else True
+    assert set(os.listdir(TEMPLATES)) == before
+    assert not os.listdir(CONF_D) if os.path.isdir(CONF_D) else True
+
+
+@pytest.fixture
+def victim():
+    d = tempfile.mkdtemp(prefix="ljail-victim-", dir="/var/tmp")
+    with open(os.path.join(d, "keep"), "w") as f:
+        f.write("host data\n")
+    yield d
+    shutil.rmtree(d)
+
+
+def tarball(path, compression):
+    """A tiny root file system tarball."""
+    files = {"etc/os-release": b'PRETTY_NAME="tiny"\nVERSION_CODENAME=tiny\n',
+             "etc/passwd": b"root:x:0:0:root:/root:/bin/sh\n",
+             "etc/group": b"root:x:0:\n", "bin/hello": b"#!/bin/sh\necho hello\n"}
+    if compression == "zst":
+        staging = tempfile.mkdtemp()
+        for name, data in files.items():
+            os.makedirs(os.path.join(staging, os.path.dirname(name)), exist_ok=True)
+            with open(os.path.join(staging, name), "wb") as f:
+                f.write(data)
+            os.chmod(os.path.join(staging, name), 0o755 if name.startswith("bin/") else 0o644)
+        subprocess.run(["tar", "--zstd", "-cf", path, "-C", staging, "."], check=True)
+        shutil.rmtree(staging)
+        return
+    with tarfile.open(path, "w:" + compression) as t:
+        for name, data in files.items():
+            info = tarfile.TarInfo("./" + name)
+            info.size = len(data)
+            info.mode = 0o755 if name.startswith("bin/") else 0o644
+            t.addfile(info, io.BytesIO(data))
+
+
+# --- templates --------------------------------------------------------------------
+
+def test_mirror_template_is_listed(debian, clean):
+    out = ok("template", "list")
+    row = [line for line in out.splitlines() if line.startswith("debian-12 ")][0].split()
+    assert row[1] == "bookworm" and row[4] == "0", out
+    tree = os.path.join(TEMPLATES, "debian-12", row[2])
+    assert open(os.path.join(tree, "etc", "debian_version")).read().startswith("12.")
+    # The host's timezone and resolver came along.
+    assert open(os.path.join(tree, "etc", "resolv.conf")).read() == open("/etc/resolv.conf").read()
+    # The packages stay in the media folder for the next template.
+    media = os.path.join(ROOT, "var", "lib", "ljail", "media")
+    debs = [f for d in os.listdir(media) for f in os.listdir(os.path.join(media, d))]
+    assert any(f.endswith(".deb") for f in debs)
+
+
+@pytest.mark.parametrize("compression", ["gz", "xz", "zst"])
+def test_template_from_a_tarball(clean, tmp_path, compression):
+    tb = tmp_path / f"root.tar.{compression}"
+    tarball(str(tb), compression)
+    ok("template", "create", "tiny", "--from-tarball", str(tb))
+    out = ok("template", "list")
+    assert [line.split()[1] for line in out.splitlines() if line.startswith("tiny ")] == ["tiny"]
+    tree = os.path.join(TEMPLATES, "tiny", "1")
+    assert open(os.path.join(tree, "bin", "hello")).read() == "#!/bin/sh\necho hello\n"
+    assert os.stat(os.path.join(tree, "bin", "hello")).st_mode & 0o777 == 0o755
+    ok("template", "destroy", "tiny")
+
+
+def test_tarball_entries_cannot_leave_the_template(clean, tmp_path, victim):
+    tb = tmp_path / "evil.tar"
+    with tarfile.open(tb, "w") as t:
+        link = tarfile.TarInfo("./escape")
+        link.type = tarfile.SYMTYPE
+        link.linkname = victim
+        t.addfile(link)
+        data = b"overwritten\n"
+        info = tarfile.TarInfo("./escape/keep")
+        info.size = len(data)
+        t.addfile(info, io.BytesIO(data))
+    err = fails("template", "create", "evil", "--from-tarball", str(tb))
+    assert "evil" in err
+    assert open(os.path.join(victim, "keep")).read() == "host data\n"
+    assert "evil" not in os.listdir(TEMPLATES)
+    assert not [n for n in os.listdir(TEMPLATES) if n.startswith(".")]
+
+
+def test_template_bad_input(debian, clean):
+    assert fails("template", "create", "debian-12") == \
+        "ljail: template 'debian-12' already exists"
+    for bad in ("a/b", "..", "x y", "a..b"):
+        assert "is not usable" in fails("template", "create", bad, "--from-dir", "/nonexistent")
+    err = fails("template", "create", "nosuite", "--suite", "no-such-suite-ljail")
+    assert "template 'nosuite'" in err and "failed" in err
+    err = fails("template", "create", "nomirror", "--mirror", "http://127.0.0.1:9/debian")
+    assert "template 'nomirror'" in err
+    assert not [n for n in os.listdir(TEMPLATES) if n.startswith(".") or n.startswith("no")]
+    assert "does not exist" in fails("template", "destroy", "never-made")
+
+
+def test_template_update_reaches_new_jails(debian, clean):
+    # A copy of the cached template, so that the cache itself never changes.
+    src = os.path.join(TEMPLATES, "debian-12", ok("template", "list", "--json").split(
+        '"name":"debian-12","suite":"bookworm","version":')[1].split(",")[0])
+    ok("template", "create", "upd", "--from-dir", src)
+    ok("create", "old", "--template", "upd")
+    # Something the update brings: a file the upgrade leaves alone, made by apt's config.
+    ok("template", "update", "upd", timeout=1200)
+    out = ok("template", "list")
+    assert [line.split()[2] for line in out.splitlines() if line.startswith("upd ")] == ["2"]
+    ok("create", "new", "--template", "upd")
+    new_conf = open(os.path.join(CONF_D, "new.conf")).read()
+    old_conf = open(os.path.join(CONF_D, "old.conf")).read()
+    assert "/templates/upd/2" in new_conf and "/templates/upd/1" in old_conf
+    # The old jail still stands on version 1, which stays while it is used.
+    assert ok("run", "old", "--", "cat", "/etc/debian_version").startswith("12.")
+    assert ok("run", "new", "--", "cat", "/etc/debian_version").startswith("12.")
+    err = fails("template", "destroy", "upd")
+    assert err == "ljail: template 'upd': 2 jails are cloned from it; destroy them first"
+    ok("destroy", "old")
+    ok("destroy", "new")
+    ok("template", "destroy", "upd")
+
+
+# --- thin jails ---------------------------------------------------------------------
+
+def test_thin_jails_are_small_and_independent(debian, clean, tmp_path):
+    tb = tmp_path / "root.tar.gz"
+    tarball(str(tb), "gz")
+    ok("template", "create", "tiny", "--from-tarball", str(tb))
+    ok("create", "a")
+    ok("create", "b")
+    ok("create", "c", "--template", "tiny")
+    # Whatever the template's size (debian-12 or tiny), a clone stores next to nothing.
+    for name in ("a", "b", "c"):
+        assert du(os.path.join(CONTAINERS, name)) < 1024 * 1024, name
+    assert du(os.path.join(TEMPLATES, "debian-12")) > 100 * 1024 * 1024
+    conf = open(os.path.join(CONF_D, "a.conf")).read()
+    for needed in ('path = "', "persist;", "mount.devfs;", "mount.procfs;", "$path/sys linsysfs",
+                   "$path/tmp tmpfs", "$path/dev/shm tmpfs", 'host.hostname = "a";'):
+        assert needed in conf, needed
+    ok("start", "a", "b")
+    ok("exec", "a", "sh", "-c", "echo mine > /etc/only-in-a; rm /etc/issue")
+    assert ok("exec", "a", "cat", "/etc/only-in-a") == "mine\n"
+    assert lj("exec", "b", "cat", "/etc/only-in-a")[0] != 0
+    assert ok("exec", "b", "cat", "/etc/issue").startswith("Debian")
+    tree = os.path.join(TEMPLATES, "debian-12")
+    version = sorted(os.listdir(tree), key=lambda v: (not v.isdigit(), v))[0]
+    assert not os.path.exists(os.path.join(tree, version, "etc", "only-in-a"))
+    assert os.path.exists(os.path.join(tree, version, "etc", "issue"))
+    assert ok("exec", "a", "hostname") == "a\n"
+    # The change survives a restart: it lives in the jail's own folder.
+    ok("restart", "a")
+    assert ok("exec", "a", "cat", "/etc/only-in-a") == "mine\n"
+    ok("stop", "a", "b")
+
+
+def test_thick_copy(debian, clean):
+    ok("create", "thick", "--thick")
+    root = os.path.join(CONTAINERS, "thick", "root")
+    assert open(os.path.join(root, "etc", "debian_version")).read().startswith("12.")
+    assert "overlay." not in open(os.path.join(CONF_D, "thick.conf")).read()
+    # A copy is not a clone: the template can go.
+    assert ok("run", "thick", "--", "cat", "/etc/debian_version").startswith("12.")
+
+
+def test_create_bad_input(debian, clean):
+    ok("create", "dup")
+    assert fails("create", "dup") == "ljail: jail 'dup' already exists"
+    for bad in ("a/b", "..", "../x", "x y"):
+        assert "is not usable" in fails("create", bad)
+    assert "does not exist" in fails("create", "x", "--template", "never-made")
+    assert fails("create", "x", "--ip4", "bogus").endswith("use inherit or disable")
+    assert not os.path.exists(os.path.join(CONTAINERS, "x"))
+
+
+def test_a_jail_whose_template_is_gone(debian, clean, tmp_path):
+    tb = tmp_path / "root.tar.gz"
+    tarball(str(tb), "gz")
+    ok("template", "create", "tiny", "--from-tarball", str(tb))
+    ok("create", "orphan", "--template", "tiny")
+    # Removed behind ljail's back (template destroy refuses while a jail uses it).
+    shutil.rmtree(os.path.join(TEMPLATES, "tiny"))
+    err = fails("start", "orphan")
+    assert "jail 'orphan'" in err and "/templates/tiny/1" in err
+    ok("destroy", "orphan")
+
+
+def test_full_disk_during_create_leaves_nothing(debian, clean):
+    os.makedirs(CONTAINERS, exist_ok=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "ljail-full", CONTAINERS],
+                   check=True)
+    try:
+        err = fails("create", "big", "--thick")
+        assert "jail 'big'" in err
+        assert os.listdir(CONTAINERS) == []
+        assert not os.path.exists(os.path.join(CONF_D, "big.conf"))
+    finally:
+        subprocess.run(["umount", CONTAINERS], check=True)
+
+
+# --- users ------------------------------------------------------------------------
+
+def home_listing(jail, user):
+    return ok("run", "-U", user, jail, "--", "sh", "-c",
+              'cd; stat -c "%U %a" .; ls -A; id -un').splitlines()
+
+
+def test_useradd_gets_the_home_right(debian, clean, victim):
+    ok("create", "u", "--user", "fresh")
+    assert home_listing("u", "fresh")[0].startswith("fresh ")
+    assert {".bashrc", ".profile", ".bash_logout"} <= set(home_listing("u", "fresh")[1:])
+    # The account's failure: /home/USER existed (owned by root) before the user.
+    ok("run", "u", "--", "sh", "-c", "mkdir -p /home/late && touch /home/late/.keepme")
+    ok("useradd", "u", "late", "--uid", "2345", "--groups", "users", "--shell", "/bin/sh")
+    lines = home_listing("u", "late")
+    assert lines[0].startswith("late ")
+    assert {".bashrc", ".profile", ".keepme"} <= set(lines[1:])
+    ident = ok("run", "-U", "late", "u", "--", "id")
+    assert ident.startswith("uid=2345(late)") and "(users)" in ident
+    assert ok("run", "u", "--", "getent", "passwd", "late").strip().endswith(":/bin/sh")
+    # /home shared with the host: the home is made there, right, and nothing else moves.
+    with open(os.path.join(CONF_D, "u.conf")) as f:
+        conf = f.read()
+    with open(os.path.join(CONF_D, "u.conf"), "w") as f:
+        f.write(conf.replace("persist;", f'persist;\n\tmount += "{victim} $path/home nullfs rw 0 0";'))
+    ok("useradd", "u", "shared", "--uid", "2346")
+    home = os.path.join(victim, "shared")
+    st = os.stat(home)
+    assert (st.st_uid, st.st_gid) == (2346, 2346)
+    assert os.path.exists(os.path.join(home, ".bashrc"))
+    assert os.stat(os.path.join(home, ".bashrc")).st_uid == 2346
+    assert open(os.path.join(victim, "keep")).read() == "host data\n"
+    assert os.stat(os.path.join(victim, "keep")).st_uid == 0
+    shutil.rmtree(home)
+    assert "not usable" in fails("useradd", "u", "--", "-rf")
+    assert "not usable" in fails("useradd", "u", "../../x")
+
+
+def test_sudo(debian, clean):
+    ok("create", "s", "--user", "admin", "--sudo", "--start")
+    assert ok("exec", "-U", "admin", "s", "sudo", "-n", "id", "-u") == "0\n"
+    assert "(sudo)" in ok("exec", "-U", "admin", "s", "id")
+    ok("stop", "s")
+
+
+# --- destroy ------------------------------------------------------------------------
+
+def test_destroy_never_reaches_the_host(debian, clean, victim):
+    ok("create", "d", "--start")
+    # Hostile links planted inside the jail, pointing at a host folder.
+    ok("exec", "d", "sh", "-c",
+       f"ln -s {victim} /root/abs; ln -s ../../../../../../../../{victim.lstrip('/')} /root/rel;"
+       f"ln -s {victim}/keep /etc/evil")
+    assert fails("destroy", "d") == \
+        "ljail: jail 'd' is running: stop it first, or use destroy -f"
+    ok("destroy", "-f", "d")
+    assert open(os.path.join(victim, "keep")).read() == "host data\n"
+    assert not os.path.exists(os.path.join(CONTAINERS, "d"))
+    assert not os.path.exists(os.path.join(CONF_D, "d.conf"))
+    # A host folder bind-mounted into the jail's folder is never emptied.
+    ok("create", "m", "--thick")
+    target = os.path.join(CONTAINERS, "m", "root", "mnt")
+    subprocess.run(["mount", "--bind", victim, target], check=True)
+    try:
+        err = fails("destroy", "m")
+        assert "is mounted" in err
+        assert os.listdir(victim) == ["keep"]
+    finally:
+        subprocess.run(["umount", target], check=True)
+    ok("destroy", "m")
+    assert open(os.path.join(victim, "keep")).read() == "host data\n"
+    assert fails("destroy", "never-made") == \
+        "ljail: jail 'never-made' was not made by ljail create: nothing to destroy"
+
+
+def test_shared_folder_in_several_jails(debian, clean, victim):
+    ok("create", "s1")
+    ok("create", "s2")
+    for name, mode in (("s1", "rw"), ("s2", "ro")):
+        path = os.path.join(CONF_D, f"{name}.conf")
+        conf = open(path).read().replace(
+            "persist;", f'persist;\n\tmount += "{victim} $path/mnt nullfs {mode} 0 0";')
+        open(path, "w").write(conf)
+    ok("start", "s1", "s2")
+    ok("exec", "s1", "sh", "-c", "echo from-s1 > /mnt/note")
+    assert ok("exec", "s2", "cat", "/mnt/note") == "from-s1\n"
+    assert lj("exec", "s2", "touch", "/mnt/nope")[0] != 0
+    ok("stop", "s1", "s2")
+    assert sorted(os.listdir(victim)) == ["keep", "note"]
+    os.unlink(os.path.join(victim, "note"))
