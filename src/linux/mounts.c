@@ -79,9 +79,10 @@ int lj_mounts_root(const struct lj_jail *j, int *rootfd, struct lj_error *err)
 		 */
 		struct stat lst;
 		if (stat(j->overlay_lower, &lst) < 0 || !S_ISDIR(lst.st_mode))
-			return lj_error_set(err, ENOENT,
-					    "jail '%s': its template tree '%s' (overlay.lower) is gone",
-					    j->name, j->overlay_lower);
+			return lj_error_set(
+				err, ENOENT,
+				"jail '%s': its template tree '%s' (overlay.lower) is gone",
+				j->name, j->overlay_lower);
 		LJ_CLEANUP_FREE char *lower = lj_xasprintf("lowerdir=%s", j->overlay_lower);
 		LJ_CLEANUP_FREE char *upper = lj_xasprintf("upperdir=%s", j->overlay_upper);
 		LJ_CLEANUP_FREE char *work = lj_xasprintf("workdir=%s", j->overlay_work);

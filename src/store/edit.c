@@ -50,8 +50,10 @@ int store_edit_tree(const char *root, const char *lower, const char *upper,
 		int rc = 0;
 		close(p[0]);
 		/* Private: the overlay is seen by this process alone and goes with it. */
-		if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-			rc = lj_error_set(&e, errno, "private mount namespace: %s", strerror(errno));
+		if (unshare(CLONE_NEWNS) < 0 ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+			rc = lj_error_set(&e, errno, "private mount namespace: %s",
+					  strerror(errno));
 		if (rc == 0 && upper)
 			rc = mount_overlay(root, lower, upper, &e);
 		int rootfd = rc == 0 ? open(root, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;

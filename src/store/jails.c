@@ -220,7 +220,7 @@ int store_jail_create(const struct lj_paths *paths, const char *name,
 		rc = write_jail_conf(paths, name, root, &t, upper, o, err);
 	if (rc == 0) {
 		rc = store_set_hostname(root, upper ? t.root : NULL, upper,
-						o->hostname ? o->hostname : name, err);
+					o->hostname ? o->hostname : name, err);
 		if (rc < 0)
 			unlink(file);
 	}
@@ -229,7 +229,8 @@ int store_jail_create(const struct lj_paths *paths, const char *name,
 		/* Nothing half-made stays behind. */
 		struct lj_error ignored = {0};
 		store_remove_tree(dir, &ignored);
-		return lj_str_starts(err->msg, "jail '") ? rc : lj_error_wrap(err, "jail '%s'", name);
+		return lj_str_starts(err->msg, "jail '") ? rc
+							 : lj_error_wrap(err, "jail '%s'", name);
 	}
 	return 0;
 }
