@@ -80,15 +80,22 @@ static void free_env(char **env)
 	free(env);
 }
 
-/* A host command: the caller's own context, or exec.system_user's. */
-static pid_t spawn_host(const struct lj_jail *j, const struct lj_user *u, char *const *argv,
-			char **env, int out, struct lj_error *err)
+/* fork(2), with ljail's buffered output written first so the child does not repeat it. */
+static pid_t fork_for(const struct lj_jail *j, struct lj_error *err)
 {
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0)
 		return lj_error_set(err, errno, "jail '%s': fork: %s", j->name, strerror(errno));
-	if (pid > 0)
+	return pid;
+}
+
+/* A host command: the caller's own context, or exec.system_user's. */
+static pid_t spawn_host(const struct lj_jail *j, const struct lj_user *u, char *const *argv,
+			char **env, int out, struct lj_error *err)
+{
+	pid_t pid = fork_for(j, err);
+	if (pid != 0)
 		return pid;
 	if (out >= 0 && (dup2(out, 1) < 0 || dup2(out, 2) < 0))
 		_exit(126);
@@ -128,11 +135,8 @@ static pid_t spawn_host(const struct lj_jail *j, const struct lj_user *u, char *
 static pid_t spawn_jail(const struct lj_jail *j, const struct lj_state *s, int pidfd,
 			const struct lj_user *u, char *const *argv, int out, struct lj_error *err)
 {
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0)
-		return lj_error_set(err, errno, "jail '%s': fork: %s", j->name, strerror(errno));
-	if (pid > 0)
+	pid_t pid = fork_for(j, err);
+	if (pid != 0)
 		return pid;
 	/*
 	 * Nothing of ljail's goes along, above all not the pipe that keeps a

@@ -97,26 +97,38 @@ static int hostname_edit(int rootfd, void *ctx, struct lj_error *err)
 	int fd = lj_open_in_root(rootfd, "/etc/hosts", O_RDONLY | O_NONBLOCK, 0);
 	struct stat st;
 	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-		ssize_t n = read(fd, hosts, sizeof(hosts) - 256);
+		ssize_t n = read(fd, hosts, sizeof(hosts));
 		len = n > 0 ? (size_t)n : 0;
 	}
 	if (fd >= 0)
 		close(fd);
-	hosts[len] = '\0';
-	for (char *l = hosts; *l; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] ? 1 : 0)) {
-		/* Already there as a name on some line: nothing to do. */
-		size_t ll = strcspn(l, "\n");
-		LJ_CLEANUP_FREE char *copy = lj_xstrndup(l, ll);
+	size_t out_len;
+	LJ_CLEANUP_FREE char *out = store_hosts_with_name(hosts, len, name, &out_len);
+	return out ? store_write_in_root(rootfd, "/etc/hosts", out, out_len, 0644, err) : 0;
+}
+
+char *store_hosts_with_name(const char *text, size_t len, const char *name, size_t *out_len)
+{
+	/* Already there as a name (not the address) on some line: nothing to do. */
+	for (size_t at = 0; at < len;) {
+		const char *line = text + at;
+		const char *nl = memchr(line, '\n', len - at);
+		size_t ll = nl ? (size_t)(nl - line) : len - at;
+		LJ_CLEANUP_FREE char *copy = lj_xstrndup(line, ll);
 		char *save = NULL;
-		strtok_r(copy, " \t", &save);
-		for (char *tok; (tok = strtok_r(NULL, " \t", &save));)
-			if (lj_str_eq(tok, name))
-				return 0;
+		if (copy[0] != '#' && strtok_r(copy, " \t", &save))
+			for (char *tok; (tok = strtok_r(NULL, " \t", &save));)
+				if (lj_str_eq(tok, name))
+					return NULL;
+		at += ll + 1;
 	}
-	if (len && hosts[len - 1] != '\n')
-		hosts[len++] = '\n';
-	len += (size_t)snprintf(hosts + len, sizeof(hosts) - len, "127.0.1.1\t%s\n", name);
-	return store_write_in_root(rootfd, "/etc/hosts", hosts, len, 0644, err);
+	struct lj_strbuf sb = {0};
+	lj_strbuf_addn(&sb, text, len);
+	if (len && text[len - 1] != '\n')
+		lj_strbuf_addc(&sb, '\n');
+	lj_strbuf_addf(&sb, "127.0.1.1\t%s\n", name);
+	*out_len = sb.len;
+	return lj_strbuf_take(&sb);
 }
 
 int store_set_hostname(const char *root, const char *lower, const char *upper, const char *name,

@@ -8,6 +8,8 @@
 #ifndef LJAIL_STORE_EDIT_H
 #define LJAIL_STORE_EDIT_H
 
+#include <stddef.h>
+
 #include "core/error.h"
 
 /* Calls fn with the tree's root (an overlay of lower and upper when upper is set). */
@@ -18,5 +20,11 @@ int store_edit_tree(const char *root, const char *lower, const char *upper,
 /* /etc/hostname, and the name in /etc/hosts so that sudo and friends resolve it. */
 int store_set_hostname(const char *root, const char *lower, const char *upper, const char *name,
 		       struct lj_error *err);
+
+/*
+ * /etc/hosts text (the jail's, so anything at all) with "127.0.1.1 NAME"
+ * added, in a new buffer of *out_len bytes; NULL when NAME is already there.
+ */
+char *store_hosts_with_name(const char *text, size_t len, const char *name, size_t *out_len);
 
 #endif

@@ -38,6 +38,16 @@ int store_make_dirs(const char *path, struct lj_error *err)
 	return 0;
 }
 
+int store_check_name(const char *kind, const char *name, struct lj_error *err)
+{
+	if (conf_name_usable(name))
+		return 0;
+	return lj_error_usage(err,
+			      "%s name '%s' is not usable: use letters, digits, '_', '-' and "
+			      "inner '.'",
+			      kind, name);
+}
+
 static char *container_dir(const struct lj_paths *paths, const char *name)
 {
 	return lj_xasprintf("%s/%s", paths->containers_dir, name);
@@ -170,17 +180,15 @@ static int run_in_jail(const struct lj_paths *paths, const char *conf_file, cons
 int store_jail_create(const struct lj_paths *paths, const char *name,
 		      const struct store_create_opts *o, struct lj_error *err)
 {
-	if (!conf_name_usable(name))
-		return lj_error_usage(err,
-				      "jail name '%s' is not usable: use letters, digits, '_', "
-				      "'-' and inner '.'",
-				      name);
+	int rc = store_check_name("jail", name, err);
+	if (rc < 0)
+		return rc;
 	if (o->ip4 && !lj_str_eq(o->ip4, "inherit") && !lj_str_eq(o->ip4, "disable"))
 		return lj_error_usage(err, "--ip4 '%s': use inherit or disable", o->ip4);
 	LJ_CLEANUP_FREE char *dir = container_dir(paths, name);
 	LJ_CLEANUP_FREE char *file = conf_file_of(paths, name);
 	struct conf c;
-	int rc = load_conf(paths, NULL, &c, err);
+	rc = load_conf(paths, NULL, &c, err);
 	if (rc < 0)
 		return rc;
 	bool exists = conf_find_jail(&c, name) != NULL;
@@ -252,8 +260,8 @@ static bool is_running(const struct lj_paths *paths, const char *name)
 int store_jail_destroy(const struct lj_paths *paths, const char *conf_file, const char *name,
 		       bool force, struct lj_error *err)
 {
-	if (!conf_name_usable(name))
-		return lj_error_usage(err, "jail name '%s' is not usable", name);
+	if (store_check_name("jail", name, err) < 0)
+		return -EINVAL;
 	LJ_CLEANUP_FREE char *dir = container_dir(paths, name);
 	LJ_CLEANUP_FREE char *file = conf_file_of(paths, name);
 	struct stat st;

@@ -26,6 +26,9 @@ struct store_user_opts {
 	bool sudo;
 };
 
+/* Refuses a jail or template name that cannot be a file name (kind: "jail", "template"). */
+int store_check_name(const char *kind, const char *name, struct lj_error *err);
+
 /* mkdir -p, each new folder 0755. */
 int store_make_dirs(const char *path, struct lj_error *err);
 

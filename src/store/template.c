@@ -66,11 +66,8 @@ int store_template_find(const struct lj_paths *paths, const char *name, struct s
 			struct lj_error *err)
 {
 	*t = (struct store_template){0};
-	if (!conf_name_usable(name))
-		return lj_error_usage(err,
-				      "template name '%s' is not usable: use letters, digits, "
-				      "'_', '-' and inner '.'",
-				      name);
+	if (store_check_name("template", name, err) < 0)
+		return -EINVAL;
 	LJ_CLEANUP_FREE char *dir = template_dir(paths, name);
 	LJ_CLEANUP_FREE char *file = lj_xasprintf("%s/meta", dir);
 	struct store_meta m;
@@ -186,11 +183,8 @@ static int fill_version(const struct lj_paths *paths, const struct store_templat
 int store_template_create(const struct lj_paths *paths, const char *name,
 			  const struct store_template_opts *o, struct lj_error *err)
 {
-	if (!conf_name_usable(name))
-		return lj_error_usage(err,
-				      "template name '%s' is not usable: use letters, digits, "
-				      "'_', '-' and inner '.'",
-				      name);
+	if (store_check_name("template", name, err) < 0)
+		return -EINVAL;
 	LJ_CLEANUP_FREE char *dir = template_dir(paths, name);
 	if (access(dir, F_OK) == 0)
 		return lj_error_usage(err, "template '%s' already exists", name);

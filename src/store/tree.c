@@ -209,16 +209,30 @@ static int open_parent(int rootfd, const char *path, const char **base)
 	return lj_open_in_root(rootfd, slash && *dir ? dir : "/", O_PATH | O_DIRECTORY, 0);
 }
 
+/*
+ * Opens the folder holding PATH in the tree and removes what PATH names
+ * there: whatever it is (a symlink planted to lead out), it goes first.
+ */
+static int clear_entry(int rootfd, const char *path, const char **base, struct lj_error *err)
+{
+	int dir = open_parent(rootfd, path, base);
+	if (dir < 0)
+		return lj_error_set(err, -dir, "'%s' in the tree: %s", path, strerror(-dir));
+	if (unlinkat(dir, *base, 0) < 0 && errno != ENOENT) {
+		int e = errno;
+		close(dir);
+		return lj_error_set(err, e, "'%s' in the tree: %s", path, strerror(e));
+	}
+	return dir;
+}
+
 int store_write_in_root(int rootfd, const char *path, const void *data, size_t len, mode_t mode,
 			struct lj_error *err)
 {
 	const char *base;
-	LJ_CLEANUP_CLOSE int dir = open_parent(rootfd, path, &base);
+	LJ_CLEANUP_CLOSE int dir = clear_entry(rootfd, path, &base, err);
 	if (dir < 0)
-		return lj_error_set(err, -dir, "'%s' in the tree: %s", path, strerror(-dir));
-	/* Whatever is there (a symlink planted to lead out) goes first. */
-	if (unlinkat(dir, base, 0) < 0 && errno != ENOENT)
-		return lj_error_set(err, errno, "'%s' in the tree: %s", path, strerror(errno));
+		return dir;
 	LJ_CLEANUP_CLOSE int fd =
 		openat(dir, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0 || write(fd, data, len) != (ssize_t)len || fchmod(fd, mode) < 0)
@@ -230,11 +244,9 @@ int store_write_in_root(int rootfd, const char *path, const void *data, size_t l
 int store_symlink_in_root(int rootfd, const char *path, const char *target, struct lj_error *err)
 {
 	const char *base;
-	LJ_CLEANUP_CLOSE int dir = open_parent(rootfd, path, &base);
+	LJ_CLEANUP_CLOSE int dir = clear_entry(rootfd, path, &base, err);
 	if (dir < 0)
-		return lj_error_set(err, -dir, "'%s' in the tree: %s", path, strerror(-dir));
-	if (unlinkat(dir, base, 0) < 0 && errno != ENOENT)
-		return lj_error_set(err, errno, "'%s' in the tree: %s", path, strerror(errno));
+		return dir;
 	if (symlinkat(target, dir, base) < 0)
 		return lj_error_set(err, errno, "'%s' in the tree: %s", path, strerror(errno));
 	return 0;
