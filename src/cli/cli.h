@@ -69,5 +69,6 @@ int cli_cmd_template(struct cli *cli, int argc, char **argv);
 int cli_cmd_create(struct cli *cli, int argc, char **argv);
 int cli_cmd_useradd(struct cli *cli, int argc, char **argv);
 int cli_cmd_destroy(struct cli *cli, int argc, char **argv);
+int cli_cmd_doctor(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -33,6 +33,8 @@ const struct cli_command cli_commands[] = {
 	 "add a user inside a jail, with a proper home folder"},
 	{"destroy", cli_cmd_destroy, "destroy [-f] NAME",
 	 "remove a jail made by create: its folder and its jail.conf.d file"},
+	{"doctor", cli_cmd_doctor, "doctor [--user USER] [JAIL]",
+	 "check the host, and a running jail from inside as an ordinary user"},
 	{"config", cli_cmd_config, "config check | config show [-e SEP] [NAME...]",
 	 "check the configuration, or print jails' resolved parameters"},
 	{"help", cli_cmd_help, "help [COMMAND]", "describe the commands, or one of them"},

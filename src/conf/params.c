@@ -52,7 +52,8 @@ const struct conf_param_def conf_param_table[] = {
 	  "inherit: the host's network namespace; disable: a new one with only loopback; "
 	  "new: a new one with ip4.addr"),
 	K("ip4.addr", IP4, MAPPED,
-	  "addresses given to the jail's own interface in its own network namespace"),
+	  "ADDR/PREFIX on the jail's own interface (vnet.ifname) in its own network stack; "
+	  "never a share of the host's stack"),
 	K("ip4.saddrsel", BOOL, UNSUPPORTED, "Linux chooses source addresses by routing"),
 	K("ip6", JAILSYS, MAPPED, "as ip4, for IPv6"),
 	K("ip6.addr", IP6, MAPPED, "as ip4.addr, for IPv6"),
@@ -132,8 +133,12 @@ const struct conf_param_def conf_param_table[] = {
 	P("exec.fib", INT, UNSUPPORTED, "no FIBs on Linux; use vnet and policy routing"),
 	P("stop.timeout", INT, SUPPORTED, "seconds from SIGTERM to SIGKILL on stop"),
 	P("interface", STRING, MAPPED,
-	  "the host interface an ipvlan for ip4.addr and ip6.addr hangs from"),
-	P("ip_hostname", BOOL, SUPPORTED, "ip4.addr and ip6.addr from host.hostname's addresses"),
+	  "with ip4.addr or ip6.addr: the bridge the jail's veth joins, as vnet.bridge"),
+	P("ip4.defaultrouter", STRING, SUPPORTED,
+	  "ljail's own: the jail's IPv4 default route, set in its own network stack"),
+	P("ip6.defaultrouter", STRING, SUPPORTED, "ljail's own: as ip4.defaultrouter, for IPv6"),
+	P("ip_hostname", BOOL, UNSUPPORTED,
+	  "addresses come from ip4.addr and ip6.addr only; name lookups are not trusted"),
 	P("mount", LIST, MAPPED,
 	  "fstab lines; devfs, fdescfs, procfs, linprocfs, linsysfs and nullfs map to Linux "
 	  "file systems"),
@@ -149,6 +154,18 @@ const struct conf_param_def conf_param_table[] = {
 	  "the sibling named work"),
 	P("vnet.interface", LIST, SUPPORTED,
 	  "host interfaces moved into the jail, and back on stop"),
+	P("vnet.bridge", STRING, SUPPORTED,
+	  "ljail's own: the host bridge the jail's veth joins (made when missing)"),
+	P("vnet.bridge.addr", STRING, SUPPORTED,
+	  "ljail's own: ADDR/PREFIX the bridge gets on the host when it lacks it"),
+	P("vnet.ifname", STRING, SUPPORTED,
+	  "ljail's own: the name of the jail's end of the veth (default eth0)"),
+	P("vnet.nat", BOOL, SUPPORTED,
+	  "ljail's own: masquerade the bridge's subnet to the host's uplinks (nftables) while "
+	  "the jail runs"),
+	P("dns.resolvconf", LIST, SUPPORTED,
+	  "ljail's own: the jail's /etc/resolv.conf: jail (its own, the default), host (the "
+	  "host's, read-only) or nameserver addresses"),
 	P("zfs.dataset", LIST, UNSUPPORTED, "no ZFS delegation to jails here"),
 };
 

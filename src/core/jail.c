@@ -230,23 +230,22 @@ static char **copy_values(const struct conf_param *p, size_t *n)
 	return v;
 }
 
-/* Parameters that belong to the networking work still to come: refuse, never ignore. */
-static int refuse_network_params(const struct lj_jail *j, const struct conf_jail *cj,
-				 struct lj_error *err)
+/* "[IFACE|]ADDR/PREFIX" as "IFACE|ADDR/PREFIX", the jail's interface when none is named. */
+static int add_address(struct lj_jail *j, const char *value, const struct conf_pos *pos,
+		       size_t *cap, struct lj_error *err)
 {
-	static const char *const later[] = {"ip4.addr", "ip6.addr", "vnet.interface", "interface",
-					    "ip_hostname"};
-	for (size_t i = 0; i < LJ_ARRAY_SIZE(later); i++) {
-		const struct conf_param *p = param(cj, later[i]);
-		if (p &&
-		    (p->nvalues || !p->def || p->def->type != CONF_T_BOOL || conf_param_bool(p))) {
-			LJ_CLEANUP_FREE char *at = where(&p->pos);
-			return lj_error_usage(err,
-					      "jail '%s': %s: %s is not supported by this ljail "
-					      "yet; use ip4 = inherit or disable",
-					      j->name, at, later[i]);
-		}
+	const char *bar = strchr(value, '|');
+	const char *addr = bar ? bar + 1 : value;
+	if (!strchr(addr, '/')) {
+		LJ_CLEANUP_FREE char *at = where(pos);
+		return lj_error_usage(err,
+				      "jail '%s': %s: address '%s' needs a prefix length in the "
+				      "jail's own stack, as %s/24",
+				      j->name, at, addr, addr);
 	}
+	LJ_CLEANUP_FREE char *iface = bar ? lj_xstrndup(value, (size_t)(bar - value)) : NULL;
+	*LJ_VEC_PUSH(j->addrs, j->naddrs, *cap) =
+		lj_xasprintf("%s|%s", iface ? iface : j->ifname, addr);
 	return 0;
 }
 
@@ -255,6 +254,9 @@ static int network_from_conf(struct lj_jail *j, const struct conf_jail *cj, stru
 	const char *ip4 = jailsys_param(cj, "ip4");
 	const char *ip6 = jailsys_param(cj, "ip6");
 	const char *vnet = jailsys_param(cj, "vnet");
+	const struct conf_param *a4 = param(cj, "ip4.addr");
+	const struct conf_param *a6 = param(cj, "ip6.addr");
+	bool has_addrs = (a4 && a4->nvalues) || (a6 && a6->nvalues);
 
 	/* Linux has one network namespace for both families: they must agree. */
 	if (ip4 && ip6 && lj_str_eq(ip4, "inherit") != lj_str_eq(ip6, "inherit"))
@@ -263,11 +265,65 @@ static int network_from_conf(struct lj_jail *j, const struct conf_jail *cj, stru
 				      "share one network stack, so they must both inherit or not",
 				      j->name, ip4, ip6);
 	const char *mode = ip4 ? ip4 : ip6;
-	if (vnet && lj_str_eq(vnet, "new") && mode && lj_str_eq(mode, "inherit"))
+	bool inherit = mode && lj_str_eq(mode, "inherit");
+	if (vnet && lj_str_eq(vnet, "new") && inherit)
 		return lj_error_usage(
 			err, "jail '%s': vnet and ip4 = inherit contradict each other", j->name);
-	j->own_net = !(mode && lj_str_eq(mode, "inherit"));
-	return refuse_network_params(j, cj, err);
+	/*
+	 * FreeBSD's ip4.addr without vnet limits a jail to some of the host's
+	 * addresses; Linux cannot limit a shared stack that way, so the honest
+	 * meaning here is the jail's own stack holding those addresses.
+	 */
+	if (has_addrs && inherit)
+		return lj_error_usage(err,
+				      "jail '%s': ip4.addr with ip4 = inherit: Linux cannot limit "
+				      "the host's network stack to some addresses; leave ip4 = "
+				      "inherit out and the jail gets its own stack with them",
+				      j->name);
+	j->own_net = !inherit;
+
+	const char *bridge = string_param(cj, "vnet.bridge");
+	if (!bridge)
+		bridge = string_param(cj, "interface");
+	const char *ifname = string_param(cj, "vnet.ifname");
+	j->ifname = lj_xstrdup(ifname ? ifname : "eth0");
+	j->bridge = bridge ? lj_xstrdup(bridge) : NULL;
+	const char *baddr = string_param(cj, "vnet.bridge.addr");
+	j->bridge_addr = baddr ? lj_xstrdup(baddr) : NULL;
+	if (strlen(j->ifname) >= 16 || (j->bridge && strlen(j->bridge) >= 16))
+		return lj_error_usage(err, "jail '%s': interface names have at most 15 characters",
+				      j->name);
+	if (!j->own_net && (j->bridge || param(cj, "vnet.interface")))
+		return lj_error_usage(err,
+				      "jail '%s': vnet.bridge and vnet.interface need the "
+				      "jail's own network stack, not ip4 = inherit",
+				      j->name);
+	j->vnet_ifaces = copy_values(param(cj, "vnet.interface"), &j->nvnet_ifaces);
+
+	size_t cap = 0;
+	for (size_t i = 0; a4 && i < a4->nvalues; i++)
+		if (add_address(j, a4->values[i], &a4->value_pos[i], &cap, err) < 0)
+			return -EINVAL;
+	for (size_t i = 0; a6 && i < a6->nvalues; i++)
+		if (add_address(j, a6->values[i], &a6->value_pos[i], &cap, err) < 0)
+			return -EINVAL;
+	if (has_addrs && !j->bridge && !j->nvnet_ifaces)
+		return lj_error_usage(err,
+				      "jail '%s': ip4.addr needs somewhere to live: vnet.bridge "
+				      "(or interface) naming a bridge, or vnet.interface",
+				      j->name);
+	const char *gw4 = string_param(cj, "ip4.defaultrouter");
+	const char *gw6 = string_param(cj, "ip6.defaultrouter");
+	j->gw4 = gw4 ? lj_xstrdup(gw4) : NULL;
+	j->gw6 = gw6 ? lj_xstrdup(gw6) : NULL;
+	j->nat = bool_param(cj, "vnet.nat", false);
+	if (j->nat && (!j->bridge || !j->bridge_addr))
+		return lj_error_usage(err,
+				      "jail '%s': vnet.nat needs vnet.bridge and "
+				      "vnet.bridge.addr (the subnet to masquerade)",
+				      j->name);
+	j->resolvconf = copy_values(param(cj, "dns.resolvconf"), &j->nresolvconf);
+	return 0;
 }
 
 static void ipc_from_conf(struct lj_jail *j, const struct conf_jail *cj)
@@ -509,6 +565,14 @@ void lj_jail_release(struct lj_jail *j)
 	free(j->overlay_work);
 	free(j->hostname);
 	free(j->domainname);
+	free(j->bridge);
+	free(j->bridge_addr);
+	free(j->ifname);
+	free_list(j->addrs, j->naddrs);
+	free(j->gw4);
+	free(j->gw6);
+	free_list(j->vnet_ifaces, j->nvnet_ifaces);
+	free_list(j->resolvconf, j->nresolvconf);
 	for (size_t i = 0; i < j->nmounts; i++) {
 		free(j->mounts[i].source);
 		free(j->mounts[i].target);

@@ -78,6 +78,19 @@ struct lj_jail {
 	char *hostname;
 	char *domainname;
 	bool own_uts, own_ipc, own_net;
+
+	/* Its own network stack's interfaces (see linux/net.c). */
+	char *bridge;      /* vnet.bridge or interface: the veth's host end joins it */
+	char *bridge_addr; /* vnet.bridge.addr */
+	char *ifname;      /* vnet.ifname, default eth0 */
+	char **addrs;      /* ip4.addr and ip6.addr, "IFNAME|ADDR/PREFIX" */
+	size_t naddrs;
+	char *gw4, *gw6;    /* ip4.defaultrouter, ip6.defaultrouter */
+	char **vnet_ifaces; /* vnet.interface: host interfaces moved in */
+	size_t nvnet_ifaces;
+	bool nat;          /* vnet.nat */
+	char **resolvconf; /* dns.resolvconf, NULL: the jail's own */
+	size_t nresolvconf;
 	bool persist;
 	int devfs_ruleset;
 

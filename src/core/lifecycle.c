@@ -2,6 +2,7 @@
 #include "core/lifecycle.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -12,10 +13,12 @@
 #include <unistd.h>
 
 #include "core/hooks.h"
+#include "core/nat.h"
 #include "core/state.h"
 #include "linux/confine.h"
 #include "linux/create.h"
 #include "linux/enter.h"
+#include "linux/net.h"
 #include "linux/users.h"
 
 struct start {
@@ -148,6 +151,55 @@ static int step_created(struct start *st, struct lj_error *err)
 	return hook(st, LJ_HOOK_CREATED, err);
 }
 
+static int open_netns(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+/* After exec.created, as jail(8) gives vnet.interface: the jail's own network. */
+static int step_network(struct start *st, struct lj_error *err)
+{
+	const struct lj_jail *j = st->j;
+	if (!lj_net_wanted(j))
+		return 0;
+	LJ_CLEANUP_CLOSE int netns = open_netns(st->state.pid);
+	if (netns < 0)
+		return lj_error_set(err, errno, "jail '%s': its network namespace: %s", j->name,
+				    strerror(errno));
+	/* Written down first: whoever cleans up after a crash gives them back. */
+	for (size_t i = 0; i < j->nvnet_ifaces; i++)
+		*LJ_VEC_PUSH(st->state.moved, st->state.nmoved, st->state.capmoved) =
+			lj_xstrdup(j->vnet_ifaces[i]);
+	if (j->nat)
+		st->state.nat = lj_net_subnet(j->bridge_addr);
+	if (j->nat && !st->state.nat)
+		return lj_error_usage(err,
+				      "jail '%s': vnet.bridge.addr '%s' is not an IPv4 "
+				      "ADDR/PREFIX",
+				      j->name, j->bridge_addr);
+	int rc = lj_state_write(st->paths, &st->state, err);
+	if (rc == 0)
+		rc = lj_net_setup(j, st->state.jid, netns, err);
+	if (rc == 0 && j->nat)
+		rc = lj_nat_sync(st->paths, err);
+	return rc;
+}
+
+static void undo_network(struct start *st)
+{
+	struct lj_error ignored = {0};
+	LJ_CLEANUP_CLOSE int netns = open_netns(st->state.pid);
+	lj_net_teardown(st->state.jid, st->state.moved, st->state.nmoved, netns);
+	if (st->state.nat) {
+		free(st->state.nat);
+		st->state.nat = NULL;
+		lj_state_write(st->paths, &st->state, &ignored);
+		lj_nat_sync(st->paths, &ignored);
+	}
+}
+
 static int step_start(struct start *st, struct lj_error *err)
 {
 	return hook(st, LJ_HOOK_START, err);
@@ -175,8 +227,9 @@ static int step_commit(struct start *st, struct lj_error *err)
 
 static const struct step start_steps[] = {
 	{step_claim, undo_claim},   {step_prepare, undo_prepare}, {step_prestart, undo_prestart},
-	{step_create, undo_create}, {step_created, NULL},         {step_start, NULL},
-	{step_command, NULL},       {step_poststart, NULL},       {step_commit, NULL},
+	{step_create, undo_create}, {step_created, NULL},         {step_network, undo_network},
+	{step_start, NULL},         {step_command, NULL},         {step_poststart, NULL},
+	{step_commit, NULL},
 };
 
 /*
@@ -197,12 +250,23 @@ static int clear_leftovers(const struct lj_paths *paths, const char *name, struc
 		lj_state_release(&old);
 		return lj_error_set(err, EEXIST, "jail '%s' is already running", name);
 	}
+	LJ_CLEANUP_CLOSE int netns = pidfd >= 0 && old.own_net ? open_netns(old.pid) : -1;
 	if (pidfd >= 0) {
 		lj_kill_init(pidfd, err);
 		close(pidfd);
 	}
+	/*
+	 * Its interfaces, while its namespace is held. When its init was gone
+	 * already, so are they, and the jid may be another jail's by now.
+	 */
+	if (netns >= 0)
+		lj_net_teardown(old.jid, old.moved, old.nmoved, netns);
+	bool nat = old.nat != NULL;
 	lj_state_release(&old);
-	return lj_state_remove(paths, name, err);
+	int rc2 = lj_state_remove(paths, name, err);
+	if (rc2 == 0 && nat)
+		rc2 = lj_nat_sync(paths, err);
+	return rc2;
 }
 
 static int start_locked(const struct lj_paths *paths, const struct lj_jail *j,
@@ -276,12 +340,22 @@ static int stop_locked(const struct lj_paths *paths, const char *name, const str
 		lj_state_release(&s);
 		return rc;
 	}
+	/*
+	 * Held open, the jail's network namespace outlives its init, so its
+	 * interfaces can be taken down now rather than whenever the kernel's
+	 * own clean-up gets to them.
+	 */
+	LJ_CLEANUP_CLOSE int netns = s.own_net ? open_netns(s.pid) : -1;
 	/* init passes SIGTERM on to every process and ends once they are gone. */
 	long timeout = j ? j->stop_timeout : 10;
 	if (pidfd_send_signal(pidfd, SIGTERM, NULL, 0) < 0 || !wait_gone(pidfd, timeout))
 		rc = lj_kill_init(pidfd, err);
+	if (rc == 0 && netns >= 0)
+		lj_net_teardown(s.jid, s.moved, s.nmoved, netns);
 	if (rc == 0)
 		rc = lj_state_remove(paths, name, err);
+	if (rc == 0 && s.nat)
+		rc = lj_nat_sync(paths, err);
 	if (rc == 0)
 		rc = lj_hooks_run(j, &s, -1, LJ_HOOK_POSTSTOP, err);
 	if (rc == 0)

@@ -18,6 +18,10 @@ void lj_state_release(struct lj_state *s)
 	free(s->path);
 	free(s->hostname);
 	free(s->seccomp);
+	for (size_t i = 0; i < s->nmoved; i++)
+		free(s->moved[i]);
+	free(s->moved);
+	free(s->nat);
 	for (size_t i = 0; i < s->nparams; i++)
 		free(s->params[i]);
 	free(s->params);
@@ -198,6 +202,10 @@ int lj_state_write(const struct lj_paths *paths, const struct lj_state *s, struc
 	put_escaped(f, "caps", num);
 	snprintf(num, sizeof(num), "%#x", s->deny);
 	put_escaped(f, "deny", num);
+	for (size_t i = 0; i < s->nmoved; i++)
+		put_escaped(f, "moved", s->moved[i]);
+	if (s->nat)
+		put_escaped(f, "nat", s->nat);
 	fputs("seccomp=", f);
 	for (size_t i = 0; i < s->seccomp_len; i++)
 		fprintf(f, "%02x", ((const unsigned char *)s->seccomp)[i]);
@@ -264,6 +272,10 @@ int lj_state_read(const struct lj_paths *paths, const char *name, struct lj_stat
 			s->caps = strtoull(v, NULL, 16);
 		else if (lj_str_eq(k, "deny"))
 			s->deny = (unsigned)strtoul(v, NULL, 16);
+		else if (lj_str_eq(k, "moved"))
+			*LJ_VEC_PUSH(s->moved, s->nmoved, s->capmoved) = lj_steal_ptr(&v);
+		else if (lj_str_eq(k, "nat"))
+			s->nat = lj_steal_ptr(&v);
 		else if (lj_str_eq(k, "seccomp"))
 			s->seccomp = from_hex(v, &s->seccomp_len);
 		else if (lj_str_eq(k, "param"))

@@ -35,6 +35,9 @@ struct lj_state {
 	unsigned deny; /* LJ_DENY_*: what its seccomp filter refuses */
 	void *seccomp; /* that filter, built at start, as a BPF program */
 	size_t seccomp_len;
+	char **moved; /* vnet.interface: host interfaces to give back on stop */
+	size_t nmoved, capmoved;
+	char *nat;     /* the subnet masqueraded for this jail (vnet.nat), or NULL */
 	char **params; /* "name=value" as `ljail config show` prints them */
 	size_t nparams, capparams;
 };

@@ -38,7 +38,8 @@ static int setup_child(const struct lj_jail *j, const struct lj_run_command *run
 	if (!run)
 		setsid();
 	if ((rc = lj_mounts_root(j, &rootfd, err)) < 0 ||
-	    (rc = lj_mounts_apply(j, rootfd, err)) < 0)
+	    (rc = lj_mounts_apply(j, rootfd, err)) < 0 ||
+	    (rc = lj_mounts_resolvconf(j, rootfd, err)) < 0)
 		return rc;
 	if (j->own_uts) {
 		const char *hn = j->hostname ? j->hostname : j->name;
@@ -51,6 +52,23 @@ static int setup_child(const struct lj_jail *j, const struct lj_run_command *run
 	}
 	if (j->own_net && (rc = lj_netlink_link_up("lo", err)) < 0)
 		return lj_error_wrap(err, "jail '%s'", j->name);
+	/*
+	 * Ordinary users may ping in a jail with its own stack, through ICMP
+	 * datagram sockets, as systemd-nspawn allows; the setting is per
+	 * network namespace (the host's /proc, opened here, shows the jail's).
+	 */
+	if (j->own_net) {
+		int fd = open("/proc/sys/net/ipv4/ping_group_range", O_WRONLY | O_CLOEXEC);
+		static const char all[] = "0 2147483647";
+		if (fd < 0 || write(fd, all, sizeof(all) - 1) != (ssize_t)(sizeof(all) - 1)) {
+			int e = errno;
+			if (fd >= 0)
+				close(fd);
+			return lj_error_set(err, e, "jail '%s': ping_group_range: %s", j->name,
+					    strerror(e));
+		}
+		close(fd);
+	}
 	/*
 	 * A proc of the jail's PID namespace that is never attached anywhere:
 	 * init reads it to see whether the jail is empty, whatever the jail

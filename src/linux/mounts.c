@@ -377,6 +377,56 @@ int lj_mounts_apply(const struct lj_jail *j, int rootfd, struct lj_error *err)
 	return 0;
 }
 
+/* A one-file tmpfs holding text, as a mount of that file alone. */
+static int text_file_mount(const char *text, int *out)
+{
+	static const char *const opts[] = {"size=64k", "mode=0755", NULL};
+	LJ_CLEANUP_CLOSE int fs = -1;
+	int rc = lj_mount_new("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, &fs);
+	if (rc < 0)
+		return rc;
+	LJ_CLEANUP_CLOSE int fd =
+		openat(fs, "resolv.conf", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		return -errno;
+	int file = open_tree(fs, "resolv.conf", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (file < 0)
+		return -errno;
+	*out = file;
+	return 0;
+}
+
+int lj_mounts_resolvconf(const struct lj_jail *j, int rootfd, struct lj_error *err)
+{
+	if (!j->nresolvconf || lj_str_eq(j->resolvconf[0], "jail"))
+		return 0;
+	LJ_CLEANUP_CLOSE int file = -1;
+	int rc;
+	if (lj_str_eq(j->resolvconf[0], "host")) {
+		/* The host's own file, followed as the host sees it. */
+		file = open_tree(AT_FDCWD, "/etc/resolv.conf", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		rc = file < 0 ? -errno : 0;
+	} else {
+		struct lj_strbuf sb = {0};
+		for (size_t i = 0; i < j->nresolvconf; i++)
+			lj_strbuf_addf(&sb, "nameserver %s\n", j->resolvconf[i]);
+		LJ_CLEANUP_FREE char *text = lj_strbuf_take(&sb);
+		rc = text_file_mount(text, &file);
+	}
+	if (rc == 0)
+		rc = set_attrs(file, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+			       false);
+	LJ_CLEANUP_CLOSE int target = -1;
+	if (rc == 0) {
+		target = lj_open_in_root(rootfd, "/etc/resolv.conf", O_PATH, 0);
+		rc = target < 0 ? target : lj_mount_attach(file, target);
+	}
+	if (rc < 0)
+		return lj_error_set(err, -rc, "jail '%s': dns.resolvconf on /etc/resolv.conf: %s",
+				    j->name, strerror(-rc));
+	return 0;
+}
+
 int lj_mounts_pivot(const struct lj_jail *j, int rootfd, struct lj_error *err)
 {
 	/*

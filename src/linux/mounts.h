@@ -22,6 +22,9 @@ int lj_mounts_root(const struct lj_jail *j, int *rootfd, struct lj_error *err);
 /* The jail's mounts, in order, below rootfd. */
 int lj_mounts_apply(const struct lj_jail *j, int rootfd, struct lj_error *err);
 
+/* dns.resolvconf: the host's file or one of nameservers, read-only over the jail's. */
+int lj_mounts_resolvconf(const struct lj_jail *j, int rootfd, struct lj_error *err);
+
 /* pivot_root into rootfd and detach the old root. */
 int lj_mounts_pivot(const struct lj_jail *j, int rootfd, struct lj_error *err);
 

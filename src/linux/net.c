@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "linux/net.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "linux/rtnl.h"
+
+void lj_net_host_veth(long jid, char name[16])
+{
+	snprintf(name, 16, "ljv%ld", jid);
+}
+
+static void peer_name(long jid, char name[16])
+{
+	snprintf(name, 16, "ljp%ld", jid);
+}
+
+bool lj_net_wanted(const struct lj_jail *j)
+{
+	return j->own_net && (j->bridge || j->naddrs || j->nvnet_ifaces);
+}
+
+/* The bridge, made and addressed when it lacks either, and up. */
+static int ensure_bridge(const struct lj_jail *j, struct lj_error *err)
+{
+	int rc = 0;
+	if (!if_nametoindex(j->bridge)) {
+		rc = lj_rtnl_bridge_add(j->bridge);
+		if (rc == -EEXIST)
+			rc = 0; /* another jail made it meanwhile */
+	}
+	if (rc == 0 && j->bridge_addr) {
+		rc = lj_rtnl_addr_add(j->bridge, j->bridge_addr);
+		if (rc == -EEXIST)
+			rc = 0;
+	}
+	if (rc == 0)
+		rc = lj_rtnl_link_set(j->bridge, NULL, -1, -1, true);
+	if (rc < 0)
+		return lj_error_set(err, -rc, "jail '%s': bridge '%s': %s", j->name, j->bridge,
+				    strerror(-rc));
+	return 0;
+}
+
+/* Inside the jail's stack: names, addresses, links up, default routes. */
+static int configure_inside(const struct lj_jail *j, long jid, char *msg, size_t len)
+{
+	char peer[16];
+	peer_name(jid, peer);
+	int rc = 0;
+	const char *what = "";
+	if (j->bridge) {
+		what = j->ifname;
+		rc = lj_rtnl_link_set(peer, j->ifname, -1, -1, false);
+	}
+	for (size_t i = 0; i < j->naddrs && rc == 0; i++) {
+		LJ_CLEANUP_FREE char *ifname = lj_xstrdup(j->addrs[i]);
+		char *cidr = strchr(ifname, '|');
+		*cidr++ = '\0';
+		what = j->addrs[i];
+		rc = lj_rtnl_addr_add(ifname, cidr);
+	}
+	if (rc == 0 && j->bridge) {
+		what = j->ifname;
+		rc = lj_rtnl_link_set(j->ifname, NULL, -1, -1, true);
+	}
+	for (size_t i = 0; i < j->nvnet_ifaces && rc == 0; i++) {
+		what = j->vnet_ifaces[i];
+		rc = lj_rtnl_link_set(j->vnet_ifaces[i], NULL, -1, -1, true);
+	}
+	if (rc == 0 && j->gw4) {
+		what = j->gw4;
+		rc = lj_rtnl_route_default(j->gw4);
+	}
+	if (rc == 0 && j->gw6) {
+		what = j->gw6;
+		rc = lj_rtnl_route_default(j->gw6);
+	}
+	if (rc < 0)
+		snprintf(msg, len, "jail '%s': in the jail, '%s': %s", j->name, what,
+			 strerror(-rc));
+	return rc;
+}
+
+/* Runs configure_inside in a child that has joined the jail's network namespace alone. */
+static int inside(const struct lj_jail *j, long jid, int netns, struct lj_error *err)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return lj_error_set(err, errno, "pipe: %s", strerror(errno));
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char msg[512] = "";
+		close(p[0]);
+		int rc = setns(netns, CLONE_NEWNET) < 0 ? -errno : 0;
+		if (rc < 0)
+			snprintf(msg, sizeof(msg), "jail '%s': joining its network: %s", j->name,
+				 strerror(-rc));
+		else
+			rc = configure_inside(j, jid, msg, sizeof(msg));
+		if (rc < 0) {
+			ssize_t ignored = write(p[1], msg, strlen(msg));
+			(void)ignored;
+		}
+		_exit(rc < 0 ? 1 : 0);
+	}
+	close(p[1]);
+	if (pid < 0) {
+		close(p[0]);
+		return lj_error_set(err, errno, "fork: %s", strerror(errno));
+	}
+	char msg[512];
+	ssize_t n = read(p[0], msg, sizeof(msg) - 1);
+	close(p[0]);
+	int ws;
+	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(ws) && WEXITSTATUS(ws) == 0)
+		return 0;
+	msg[n > 0 ? n : 0] = '\0';
+	return lj_error_set(err, EIO, "%s", n > 0 ? msg : "setting the jail's network up failed");
+}
+
+int lj_net_setup(const struct lj_jail *j, long jid, int netns, struct lj_error *err)
+{
+	char host[16], peer[16];
+	lj_net_host_veth(jid, host);
+	peer_name(jid, peer);
+	int rc;
+	if (j->bridge) {
+		if ((rc = ensure_bridge(j, err)) < 0)
+			return rc;
+		/* A veth left by a jail with this jid that died unseen goes first. */
+		lj_rtnl_link_del(host);
+		rc = lj_rtnl_veth_add(host, peer, netns);
+		if (rc == 0)
+			rc = lj_rtnl_link_set(host, NULL, (int)if_nametoindex(j->bridge), -1, true);
+		if (rc < 0) {
+			lj_rtnl_link_del(host);
+			return lj_error_set(err, -rc, "jail '%s': veth '%s' on bridge '%s': %s",
+					    j->name, host, j->bridge, strerror(-rc));
+		}
+	}
+	for (size_t i = 0; i < j->nvnet_ifaces; i++) {
+		rc = lj_rtnl_link_set(j->vnet_ifaces[i], NULL, -1, netns, false);
+		if (rc < 0) {
+			lj_net_teardown(jid, j->vnet_ifaces, i, netns);
+			return lj_error_set(err, -rc, "jail '%s': vnet.interface '%s': %s", j->name,
+					    j->vnet_ifaces[i], strerror(-rc));
+		}
+	}
+	rc = inside(j, jid, netns, err);
+	if (rc < 0)
+		lj_net_teardown(jid, j->vnet_ifaces, j->nvnet_ifaces, netns);
+	return rc;
+}
+
+void lj_net_teardown(long jid, char *const *moved, size_t nmoved, int netns)
+{
+	char host[16];
+	lj_net_host_veth(jid, host);
+	/* Deleting the host end deletes the pair. */
+	lj_rtnl_link_del(host);
+	if (!nmoved || netns < 0)
+		return;
+	int hostns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (hostns < 0)
+		return;
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (setns(netns, CLONE_NEWNET) == 0)
+			for (size_t i = 0; i < nmoved; i++)
+				lj_rtnl_link_set(moved[i], NULL, -1, hostns, false);
+		_exit(0);
+	}
+	close(hostns);
+	if (pid > 0)
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+}
+
+char *lj_net_subnet(const char *cidr)
+{
+	char addr[64];
+	snprintf(addr, sizeof(addr), "%s", cidr);
+	char *slash = strchr(addr, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	int prefix = atoi(slash + 1);
+	struct in_addr in;
+	if (inet_pton(AF_INET, addr, &in) != 1 || prefix < 0 || prefix > 32)
+		return NULL;
+	uint32_t mask = prefix ? htonl(~((1u << (32 - prefix)) - 1)) : 0;
+	in.s_addr &= mask;
+	char out[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &in, out, sizeof(out));
+	return lj_xasprintf("%s/%d", out, prefix);
+}
