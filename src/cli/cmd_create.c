@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ljail create NAME [--template T] [--thick] [--hostname H]
- *              [--ip4 inherit|disable] [--user USER [--sudo]] [--start]
+ *              [--ip4 inherit|disable | --vnet --ip4 ADDR/PREFIX [--bridge BR]
+ *               [--router ADDR] [--nat]] [--user USER [--sudo]] [--start]
  */
 #include "cli/cli.h"
 
@@ -11,7 +12,19 @@
 #include "core/lifecycle.h"
 #include "store/store.h"
 
-enum { OPT_TEMPLATE = 0x300, OPT_THICK, OPT_HOSTNAME, OPT_IP4, OPT_USER, OPT_SUDO, OPT_START };
+enum {
+	OPT_TEMPLATE = 0x300,
+	OPT_THICK,
+	OPT_HOSTNAME,
+	OPT_IP4,
+	OPT_USER,
+	OPT_SUDO,
+	OPT_START,
+	OPT_VNET,
+	OPT_BRIDGE,
+	OPT_ROUTER,
+	OPT_NAT,
+};
 
 /* The new jail, from the configuration as it now stands. */
 static int start_jail(struct cli *cli, const char *name)
@@ -44,6 +57,10 @@ int cli_cmd_create(struct cli *cli, int argc, char **argv)
 		{"user", required_argument, NULL, OPT_USER},
 		{"sudo", no_argument, NULL, OPT_SUDO},
 		{"start", no_argument, NULL, OPT_START},
+		{"vnet", no_argument, NULL, OPT_VNET},
+		{"bridge", required_argument, NULL, OPT_BRIDGE},
+		{"router", required_argument, NULL, OPT_ROUTER},
+		{"nat", no_argument, NULL, OPT_NAT},
 		{NULL, 0, NULL, 0},
 	};
 	const struct cli_command *cmd = cli_find_command("create");
@@ -62,6 +79,10 @@ int cli_cmd_create(struct cli *cli, int argc, char **argv)
 		case OPT_USER: user = optarg; break;
 		case OPT_SUDO: u.sudo = true; break;
 		case OPT_START: start = true; break;
+		case OPT_VNET: o.vnet = true; break;
+		case OPT_BRIDGE: o.bridge = optarg; break;
+		case OPT_ROUTER: o.router = optarg; break;
+		case OPT_NAT: o.nat = true; break;
 		default: return LJ_EXIT_USAGE;
 		}
 	}

@@ -25,8 +25,9 @@ const struct cli_command cli_commands[] = {
 	 "template update NAME | template destroy NAME",
 	 "make, list, update and remove the Debian trees jails are cloned from"},
 	{"create", cli_cmd_create,
-	 "create NAME [--template T] [--thick] [--hostname H] [--ip4 inherit|disable] "
-	 "[--user USER [--sudo]] [--start]",
+	 "create NAME [--template T] [--thick] [--hostname H] [--ip4 inherit|disable | --vnet "
+	 "--ip4 ADDR/PREFIX [--bridge BR] [--router ADDR] [--nat]] [--user USER [--sudo]] "
+	 "[--start]",
 	 "make a jail from a template and write its jail.conf.d file"},
 	{"useradd", cli_cmd_useradd,
 	 "useradd JAIL USER [--uid N] [--groups G,...] [--shell SH] [--sudo]",

@@ -228,8 +228,8 @@ int lj_state_write(const struct lj_paths *paths, const struct lj_state *s, struc
 	return 0;
 }
 
-int lj_state_read(const struct lj_paths *paths, const char *name, struct lj_state *s,
-		  struct lj_error *err)
+static int read_state(const struct lj_paths *paths, const char *name, struct lj_state *s,
+		      bool head_only, struct lj_error *err)
 {
 	LJ_CLEANUP_FREE char *file = state_file(paths, name, "state");
 	LJ_CLEANUP_FCLOSE FILE *f = fopen(file, "re");
@@ -244,6 +244,9 @@ int lj_state_read(const struct lj_paths *paths, const char *name, struct lj_stat
 	size_t cap = 0;
 	while (getline(&line, &cap, f) >= 0) {
 		line[strcspn(line, "\n")] = '\0';
+		/* The head (jid, name, pid, phase) comes first; the rest can be skipped. */
+		if (head_only && (lj_str_starts(line, "seccomp=") || lj_str_starts(line, "param=")))
+			break;
 		char *eq = strchr(line, '=');
 		if (!eq)
 			continue;
@@ -287,6 +290,12 @@ int lj_state_read(const struct lj_paths *paths, const char *name, struct lj_stat
 		return lj_error_set(err, EINVAL, "jail '%s': state '%s' is damaged", name, file);
 	}
 	return 0;
+}
+
+int lj_state_read(const struct lj_paths *paths, const char *name, struct lj_state *s,
+		  struct lj_error *err)
+{
+	return read_state(paths, name, s, false, err);
 }
 
 int lj_state_remove(const struct lj_paths *paths, const char *name, struct lj_error *err)
@@ -392,7 +401,7 @@ static long *jids_in_use(const struct lj_paths *paths, const char *self, size_t 
 	for (size_t i = 0; i < n; i++) {
 		struct lj_state other;
 		if (!lj_str_eq(names[i], self) &&
-		    lj_state_read(paths, names[i], &other, &ignored) == 0) {
+		    read_state(paths, names[i], &other, true, &ignored) == 0) {
 			int fd = other.pid > 0 ? lj_state_open_init(&other) : -ESRCH;
 			/*
 			 * A starting jail may have no init yet: its jid is taken while

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -133,7 +134,21 @@ static int write_jail_conf(const struct lj_paths *paths, const char *name, const
 	}
 	fprintf(f, "\thost.hostname = \"%s\";\n", o->hostname ? o->hostname : name);
 	fprintf(f, "\tpersist;\n");
-	fprintf(f, "\tip4 = %s;\n", o->ip4 ? o->ip4 : "inherit");
+	if (o->vnet) {
+		/* What a FreeBSD user writes with epair and a bridge, as parameters. */
+		fprintf(f, "\tvnet;\n");
+		fprintf(f, "\tvnet.bridge = \"%s\";\n", o->bridge ? o->bridge : "ljbr0");
+		fprintf(f, "\tip4.addr = \"%s\";\n", o->ip4);
+		if (o->router) {
+			const char *prefix = strchr(o->ip4, '/');
+			fprintf(f, "\tvnet.bridge.addr = \"%s%s\";\n", o->router, prefix);
+			fprintf(f, "\tip4.defaultrouter = \"%s\";\n", o->router);
+		}
+		if (o->nat)
+			fprintf(f, "\tvnet.nat;\n");
+	} else {
+		fprintf(f, "\tip4 = %s;\n", o->ip4 ? o->ip4 : "inherit");
+	}
 	fprintf(f, "\tmount.devfs;\n");
 	fprintf(f, "\tmount += \"tmpfs $path/dev/shm tmpfs rw,nosuid,nodev,mode=1777 0 0\";\n");
 	fprintf(f, "\tmount.procfs;\n");
@@ -183,8 +198,34 @@ int store_jail_create(const struct lj_paths *paths, const char *name,
 	int rc = store_check_name("jail", name, err);
 	if (rc < 0)
 		return rc;
-	if (o->ip4 && !lj_str_eq(o->ip4, "inherit") && !lj_str_eq(o->ip4, "disable"))
-		return lj_error_usage(err, "--ip4 '%s': use inherit or disable", o->ip4);
+	if (o->vnet) {
+		/* Checked as jail.conf will be: an address with a prefix. */
+		const char *slash = o->ip4 ? strchr(o->ip4, '/') : NULL;
+		struct in_addr a;
+		LJ_CLEANUP_FREE char *addr =
+			o->ip4 ? lj_xstrndup(o->ip4,
+					     slash ? (size_t)(slash - o->ip4) : strlen(o->ip4))
+			       : NULL;
+		if (!slash || inet_pton(AF_INET, addr, &a) != 1 || atoi(slash + 1) < 1 ||
+		    atoi(slash + 1) > 32 || strspn(slash + 1, "0123456789") != strlen(slash + 1))
+			return lj_error_usage(err,
+					      "--vnet needs --ip4 ADDR/PREFIX, as 10.0.5.2/24");
+		if (o->router && inet_pton(AF_INET, o->router, &a) != 1)
+			return lj_error_usage(err, "--router '%s' is not an IPv4 address",
+					      o->router);
+		if (o->nat && !o->router)
+			return lj_error_usage(err, "--nat needs --router (the bridge's address)");
+		if (o->bridge && (strlen(o->bridge) > 15 || strpbrk(o->bridge, "/ \"'")))
+			return lj_error_usage(err, "--bridge '%s' is not an interface name",
+					      o->bridge);
+	} else if (o->ip4 && !lj_str_eq(o->ip4, "inherit") && !lj_str_eq(o->ip4, "disable")) {
+		return lj_error_usage(err,
+				      "--ip4 '%s': use inherit or disable (or --vnet with "
+				      "ADDR/PREFIX)",
+				      o->ip4);
+	} else if (o->bridge || o->router || o->nat) {
+		return lj_error_usage(err, "--bridge, --router and --nat go with --vnet");
+	}
 	LJ_CLEANUP_FREE char *dir = container_dir(paths, name);
 	LJ_CLEANUP_FREE char *file = conf_file_of(paths, name);
 	struct conf c;

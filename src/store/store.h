@@ -16,7 +16,11 @@ struct store_create_opts {
 	const char *template; /* NULL: debian-12, or the only template */
 	bool thick;           /* a full copy instead of an overlay */
 	const char *hostname; /* NULL: the jail's name */
-	const char *ip4;      /* inherit (default) or disable */
+	const char *ip4;      /* inherit (default) or disable; with vnet ADDR/PREFIX */
+	bool vnet;            /* its own stack on a bridge */
+	const char *bridge;   /* with vnet: default ljbr0 */
+	const char *router;   /* with vnet: the bridge's address and the default route */
+	bool nat;             /* with vnet: vnet.nat */
 };
 
 struct store_user_opts {

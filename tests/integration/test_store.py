@@ -361,3 +361,19 @@ def test_shared_folder_in_several_jails(debian, clean, victim):
     ok("stop", "s1", "s2")
     assert sorted(os.listdir(victim)) == ["keep", "note"]
     os.unlink(os.path.join(victim, "note"))
+
+
+def test_create_vnet_writes_the_network(debian, clean):
+    try:
+        ok("create", "v", "--vnet", "--ip4", "10.77.3.2/24", "--bridge", "ljt3", "--router",
+           "10.77.3.1", "--start")
+        conf = open(os.path.join(CONF_D, "v.conf")).read()
+        for line in ("vnet;", 'vnet.bridge = "ljt3";', 'ip4.addr = "10.77.3.2/24";',
+                     'vnet.bridge.addr = "10.77.3.1/24";', 'ip4.defaultrouter = "10.77.3.1";'):
+            assert line in conf, line
+        assert "10.77.3.2" in ok("exec", "v", "cat", "/proc/net/fib_trie")
+        ok("stop", "v")
+        assert "--vnet needs --ip4 ADDR/PREFIX" in fails("create", "w", "--vnet")
+        assert "go with --vnet" in fails("create", "w", "--bridge", "x")
+    finally:
+        subprocess.run(["ip", "link", "del", "ljt3"], capture_output=True)
