@@ -331,6 +331,8 @@ static int stop_locked(const struct lj_paths *paths, const char *name, const str
 	if (pidfd < 0) {
 		/* It ended on its own (no persist), or a start was killed halfway. */
 		rc = lj_state_remove(paths, name, err);
+		if (rc == 0 && s.nat)
+			rc = lj_nat_sync(paths, err);
 		lj_state_release(&s);
 		return rc < 0 ? rc : lj_error_set(err, ESRCH, "jail '%s' is not running", name);
 	}
