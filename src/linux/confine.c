@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <sched.h>
 #include <sys/capability.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -68,6 +69,31 @@ static int deny_sockets(scmp_filter_ctx ctx, unsigned deny)
 		rc = rc ?: RULE(SCMP_ACT_ERRNO(EAFNOSUPPORT), socket, 1, SCMP_A0(SCMP_CMP_GE, 32));
 	}
 	return rc;
+}
+
+/*
+ * children.max = 0: a jail makes no jails, so no new namespaces (a user
+ * namespace would also hand its processes a full set of capabilities over
+ * it, and the kernel code behind them). clone3's flags sit in memory a
+ * filter cannot read: it answers ENOSYS, and glibc falls back to clone.
+ */
+static int deny_namespaces(scmp_filter_ctx ctx)
+{
+	const scmp_datum_t ns = CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC |
+				CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWTIME;
+	int rc = 0;
+	/* Refused when any of the bits is set: one rule per bit. */
+	for (unsigned bit = 0; bit < 64 && rc == 0; bit++) {
+		scmp_datum_t flag = (scmp_datum_t)1 << bit;
+		if (!(ns & flag))
+			continue;
+		rc = RULE(SCMP_ACT_ERRNO(EPERM), unshare, 1,
+			  SCMP_A0(SCMP_CMP_MASKED_EQ, flag, flag));
+		rc = rc
+			     ?: RULE(SCMP_ACT_ERRNO(EPERM), clone, 1,
+				     SCMP_A0(SCMP_CMP_MASKED_EQ, flag, flag));
+	}
+	return rc ?: RULE(SCMP_ACT_ERRNO(ENOSYS), clone3, 0);
 }
 
 static int deny_sysv(scmp_filter_ctx ctx, unsigned deny)
@@ -127,6 +153,7 @@ int lj_seccomp_build(unsigned deny, void **prog, size_t *len, struct lj_error *e
 			     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCLINUX));
 	/* Opening by handle bypasses the jail's root (also needs a capability it lacks). */
 	rc = rc ?: RULE(SCMP_ACT_ERRNO(EPERM), open_by_handle_at, 0);
+	rc = rc ?: deny_namespaces(ctx);
 
 	rc = rc ?: deny_sockets(ctx, deny);
 	rc = rc ?: deny_sysv(ctx, deny);

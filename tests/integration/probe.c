@@ -24,6 +24,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/time.h>
+#include <sched.h>
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
@@ -74,5 +75,7 @@ int main(int argc, char **argv)
 	report("raw_socket", socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
 	report("swapoff", syscall(SYS_swapoff, "/dev/sda"));
 	report("write_sysctl", open("/proc/sys/kernel/hostname", O_WRONLY));
+	report("unshare_user", unshare(CLONE_NEWUSER));
+	report("unshare_net", unshare(CLONE_NEWNET));
 	return 0;
 }

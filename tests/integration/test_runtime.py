@@ -540,7 +540,8 @@ def test_root_in_a_jail_cannot_reach_the_host(lj):
     expected = {"init_module", "finit_module", "delete_module", "reboot", "clock_settime",
                 "settimeofday", "mount_tmpfs", "umount_proc", "mknod_block", "mknod_char",
                 "open_block_dev", "kill_host_pid", "sethostname", "keyctl", "ptrace_init",
-                "read_init_exe", "raw_socket", "swapoff", "write_sysctl"}
+                "read_init_exe", "raw_socket", "swapoff", "write_sysctl", "unshare_user",
+                "unshare_net"}
     assert expected <= set(results), out
     allowed = {k: v for k, v in results.items() if not v.startswith("refused")}
     assert not allowed, out
