@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The runtime's model and bookkeeping, without starting anything: jails
+ * made from configurations (and refused), depend order, run state and meta
+ * files written and read back, subnets, and the /etc/hosts edit.
+ */
+#include "helpers.h"
+
+#include <linux/capability.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/jail.h"
+#include "core/order.h"
+#include "core/paths.h"
+#include "core/state.h"
+#include "linux/net.h"
+#include "store/edit.h"
+#include "store/meta.h"
+
+/* The jail named "j" of text, made into the runtime's model: 0 or -errno, message in err. */
+static int model(const char *text, struct lj_jail *j, struct lj_error *err)
+{
+	struct conf *c = t_load(text, CONF_CHECK_HOST);
+	char *d = t_diags(c);
+	assert_string_equal(d, "");
+	free(d);
+	struct conf_jail *cj = conf_find_jail(c, "j");
+	assert_non_null(cj);
+	int rc = lj_jail_from_conf(j, cj, err);
+	if (rc == 0)
+		j->conf = NULL; /* the configuration goes before the model */
+	t_free(c);
+	return rc;
+}
+
+static void assert_refused(const char *text, const char *expected)
+{
+	struct lj_jail j;
+	struct lj_error err = {0};
+	assert_int_equal(model(text, &j, &err), -EINVAL);
+	assert_true(err.usage);
+	if (!strstr(err.msg, expected))
+		fail_msg("'%s' not in '%s'", expected, err.msg);
+	lj_jail_release(&j);
+}
+
+static void test_jail_defaults(void **state)
+{
+	(void)state;
+	struct lj_jail j;
+	struct lj_error err = {0};
+	assert_int_equal(model("j { path = /srv/j/; }", &j, &err), 0);
+	assert_string_equal(j.path, "/srv/j");
+	assert_true(j.own_net && j.own_uts && j.own_ipc);
+	assert_false(j.persist);
+	assert_int_equal(j.devfs_ruleset, 4);
+	assert_int_equal(j.stop_timeout, 10);
+	assert_true(j.deny & LJ_DENY_RAW_SOCKETS);
+	assert_true(j.caps & (1ULL << CAP_NET_RAW)); /* kept: see allow.raw_sockets */
+	assert_false(j.caps & (1ULL << CAP_SYS_ADMIN));
+	assert_false(j.caps & (1ULL << CAP_SYS_PTRACE));
+	assert_false(j.caps & (1ULL << CAP_MKNOD));
+	lj_jail_release(&j);
+}
+
+static void test_jail_mounts_and_powers(void **state)
+{
+	(void)state;
+	struct lj_jail j;
+	struct lj_error err = {0};
+	assert_int_equal(
+		model("j { path = /srv/j; persist; mount.devfs; mount.procfs; allow.mlock;\n"
+		      "  allow.raw_sockets; jid = 7; host = inherit; ip4 = inherit;\n"
+		      "  mount += \"tmpfs /srv/j/tmp tmpfs rw,size=1m 0 0\";\n"
+		      "  mount += \"/data /srv/j/mnt nullfs ro 0 0\"; }",
+		      &j, &err),
+		0);
+	assert_int_equal(j.jid, 7);
+	assert_false(j.own_uts);
+	assert_false(j.own_net);
+	assert_true(j.persist);
+	assert_true(j.caps & (1ULL << CAP_IPC_LOCK));
+	assert_false(j.deny & LJ_DENY_RAW_SOCKETS);
+	/* jail(8)'s order: the mount lines, then devfs, then procfs. */
+	assert_int_equal(j.nmounts, 4);
+	assert_int_equal(j.mounts[0].kind, LJ_MOUNT_TMPFS);
+	assert_string_equal(j.mounts[0].target, "/tmp");
+	assert_int_equal(j.mounts[1].kind, LJ_MOUNT_BIND);
+	assert_true(j.mounts[1].readonly);
+	assert_string_equal(j.mounts[1].source, "/data");
+	assert_int_equal(j.mounts[2].kind, LJ_MOUNT_DEV);
+	assert_int_equal(j.mounts[3].kind, LJ_MOUNT_PROC);
+	lj_jail_release(&j);
+}
+
+static void test_jail_network(void **state)
+{
+	(void)state;
+	struct lj_jail j;
+	struct lj_error err = {0};
+	assert_int_equal(model("j { path = /srv/j; vnet; vnet.bridge = br0;\n"
+			       "  vnet.bridge.addr = \"10.0.5.1/24\"; vnet.nat;\n"
+			       "  ip4.addr = 10.0.5.2/24, \"eth1|10.0.6.2/24\";\n"
+			       "  ip4.defaultrouter = 10.0.5.1; }",
+			       &j, &err),
+			 0);
+	assert_true(j.own_net);
+	assert_string_equal(j.bridge, "br0");
+	assert_string_equal(j.ifname, "eth0");
+	assert_int_equal(j.naddrs, 2);
+	assert_string_equal(j.addrs[0], "eth0|10.0.5.2/24");
+	assert_string_equal(j.addrs[1], "eth1|10.0.6.2/24");
+	assert_string_equal(j.gw4, "10.0.5.1");
+	assert_true(j.nat);
+	assert_true(lj_net_wanted(&j));
+	lj_jail_release(&j);
+}
+
+static void test_jail_refusals(void **state)
+{
+	(void)state;
+	assert_refused("j { persist; }", "no path");
+	assert_refused("j { path = srv/j; }", "not an absolute path");
+	assert_refused("j { path = /srv/j; devfs_ruleset = 9; }", "only rulesets 0 to 5");
+	assert_refused("j { path = /srv/j; ip4 = inherit; allow.routing; }",
+		       "allow.routing needs the jail's own network stack");
+	assert_refused("j { path = /srv/j; ip4 = inherit; ip6 = new; }",
+		       "both families share one network stack");
+	assert_refused("j { path = /srv/j; ip4.addr = 10.0.0.2/24; }",
+		       "ip4.addr needs somewhere to live");
+	assert_refused("j { path = /srv/j; vnet.bridge = b; ip4.addr = 10.0.0.2; }",
+		       "needs a prefix length");
+	assert_refused("j { path = /srv/j; ip4 = inherit; ip4.addr = 10.0.0.2/24; }",
+		       "Linux cannot limit the host's network stack");
+	assert_refused("j { path = /srv/j; vnet.bridge = b; vnet.nat; }",
+		       "vnet.nat needs vnet.bridge and vnet.bridge.addr");
+	assert_refused("j { path = /srv/j; overlay.lower = /t; }", "go together");
+}
+
+static void test_depend_order(void **state)
+{
+	(void)state;
+	struct conf *c = t_load("a { path = /a; depend = b; } b { path = /b; depend = c; }\n"
+				"c { path = /c; } d { path = /d; }",
+				CONF_CHECK_HOST);
+	struct conf_jail **order;
+	size_t n;
+	struct lj_error err = {0};
+	char *only_a[] = {"a"};
+	assert_int_equal(lj_order_jails(c, only_a, 1, true, &order, &n, &err), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(order[0]->name, "c");
+	assert_string_equal(order[1]->name, "b");
+	assert_string_equal(order[2]->name, "a");
+	free(order);
+	assert_int_equal(lj_order_jails(c, NULL, 0, true, &order, &n, &err), 0);
+	assert_int_equal(n, 4);
+	free(order);
+	t_free(c);
+
+	c = t_load("a { path = /a; depend = b; } b { path = /b; depend = a; }", CONF_CHECK_HOST);
+	assert_int_equal(lj_order_jails(c, NULL, 0, true, &order, &n, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "form a loop"));
+	t_free(c);
+}
+
+static void test_state_roundtrip(void **state)
+{
+	(void)state;
+	char *dir = t_tmpdir();
+	struct lj_paths paths;
+	struct lj_error err = {0};
+	assert_int_equal(lj_paths_init(&paths, dir, &err), 0);
+	unsigned char prog[16] = {0, 1, 2, 0xfe, 0xff, 9};
+	char *params[] = {"name=a", "host.hostname=\"line\\nbreak\""};
+	struct lj_state s = {.name = "a",
+			     .path = "/srv/a",
+			     .hostname = "a.example",
+			     .pid = 123,
+			     .starttime = 456,
+			     .phase = LJ_PHASE_RUNNING,
+			     .own_net = true,
+			     .caps = 0xb004adfb,
+			     .deny = 3,
+			     .seccomp = prog,
+			     .seccomp_len = 16,
+			     .nat = "10.0.5.0/24",
+			     .params = params,
+			     .nparams = 2};
+	assert_int_equal(lj_state_claim(&paths, &s, &err), 0);
+	assert_int_equal(s.jid, 1);
+	struct lj_state r;
+	assert_int_equal(lj_state_read(&paths, "a", &r, &err), 0);
+	assert_int_equal(r.jid, 1);
+	assert_int_equal(r.pid, 123);
+	assert_int_equal(r.starttime, 456);
+	assert_int_equal(r.phase, LJ_PHASE_RUNNING);
+	assert_true(r.own_net);
+	assert_int_equal(r.caps, 0xb004adfb);
+	assert_int_equal(r.seccomp_len, 16);
+	assert_memory_equal(r.seccomp, prog, 16);
+	assert_string_equal(r.nat, "10.0.5.0/24");
+	assert_int_equal(r.nparams, 2);
+	assert_string_equal(r.params[1], "host.hostname=\"line\\nbreak\"");
+	lj_state_release(&r);
+	assert_int_equal(lj_state_read(&paths, "b", &r, &err), -ENOENT);
+
+	/* A lock is held once. */
+	int fd, fd2;
+	assert_int_equal(lj_state_lock(&paths, "a", &fd, &err), 0);
+	assert_int_equal(lj_state_lock(&paths, "a", &fd2, &err), -EBUSY);
+	assert_string_equal(err.msg, "jail 'a': another ljail is starting or stopping it");
+	lj_state_unlock(&paths, "a", fd, true);
+	assert_int_equal(lj_state_remove(&paths, "a", &err), 0);
+	lj_paths_release(&paths);
+	t_rmtree(dir);
+	free(dir);
+}
+
+static void test_meta_roundtrip(void **state)
+{
+	(void)state;
+	char *dir = t_tmpdir();
+	char *file = lj_xasprintf("%s/meta", dir);
+	struct store_meta m = {0};
+	struct lj_error err = {0};
+	for (int i = 0; i < 20; i++) {
+		char k[16], v[16];
+		snprintf(k, sizeof(k), "k%d", i);
+		snprintf(v, sizeof(v), "v%d", i);
+		store_meta_set(&m, k, v);
+	}
+	store_meta_set(&m, "k3", "again");
+	assert_int_equal(store_meta_write(file, &m, &err), 0);
+	store_meta_release(&m);
+	assert_int_equal(store_meta_read(file, &m, &err), 0);
+	assert_int_equal(m.n, 20);
+	assert_string_equal(store_meta_get(&m, "k3"), "again");
+	assert_string_equal(store_meta_get(&m, "k19"), "v19");
+	assert_null(store_meta_get(&m, "k20"));
+	store_meta_release(&m);
+	free(file);
+	t_rmtree(dir);
+	free(dir);
+}
+
+static void test_subnet(void **state)
+{
+	(void)state;
+	char *s = lj_net_subnet("10.0.5.77/24");
+	assert_string_equal(s, "10.0.5.0/24");
+	free(s);
+	s = lj_net_subnet("192.168.3.9/32");
+	assert_string_equal(s, "192.168.3.9/32");
+	free(s);
+	s = lj_net_subnet("172.16.200.1/12");
+	assert_string_equal(s, "172.16.0.0/12");
+	free(s);
+	assert_null(lj_net_subnet("10.0.5.1"));
+	assert_null(lj_net_subnet("fe80::1/64"));
+	assert_null(lj_net_subnet("10.0.5.1/33"));
+}
+
+static void test_hosts_edit(void **state)
+{
+	(void)state;
+	size_t len;
+	const char *debian = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n";
+	char *out = store_hosts_with_name(debian, strlen(debian), "d2l", &len);
+	assert_non_null(out);
+	assert_int_equal(len, strlen(debian) + strlen("127.0.1.1\td2l\n"));
+	assert_memory_equal(out + strlen(debian), "127.0.1.1\td2l\n", len - strlen(debian));
+	free(out);
+	/* Already a name on a line: nothing to add. A comment or an address does not count. */
+	const char *has = "127.0.1.1 other d2l\n";
+	assert_null(store_hosts_with_name(has, strlen(has), "d2l", &len));
+	const char *comment = "# d2l\nd2l 127.0.0.1\n";
+	out = store_hosts_with_name(comment, strlen(comment), "d2l", &len);
+	assert_non_null(out);
+	free(out);
+	/* A last line without its newline gets one first. */
+	out = store_hosts_with_name("x y", 3, "d2l", &len);
+	assert_int_equal(len, strlen("x y\n127.0.1.1\td2l\n"));
+	assert_memory_equal(out, "x y\n127.0.1.1\td2l\n", len);
+	free(out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_jail_defaults),
+		cmocka_unit_test(test_jail_mounts_and_powers),
+		cmocka_unit_test(test_jail_network),
+		cmocka_unit_test(test_jail_refusals),
+		cmocka_unit_test(test_depend_order),
+		cmocka_unit_test(test_state_roundtrip),
+		cmocka_unit_test(test_meta_roundtrip),
+		cmocka_unit_test(test_subnet),
+		cmocka_unit_test(test_hosts_edit),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
