@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/json.h"
+#include "core/nat.h"
 #include "core/state.h"
 
 /* The running jails; stale states (the init is gone) are cleared when unlocked. */
@@ -34,12 +35,16 @@ static struct lj_state *running_jails(struct cli *cli, size_t *count, struct lj_
 				if (fd >= 0)
 					close(fd);
 				int lock;
-				/* Gone without `ljail stop` (no persist): tidy up, if nobody is
-				 * busy. */
+				/*
+				 * Gone without `ljail stop` (no persist): tidy up, NAT
+				 * rule included, if nobody is busy with it.
+				 */
 				if (fd < 0 &&
 				    lj_state_lock(&cli->paths, names[i], &lock, &ignored) == 0) {
 					lj_state_remove(&cli->paths, names[i], &ignored);
 					lj_state_unlock(&cli->paths, names[i], lock, true);
+					if (s.nat)
+						lj_nat_sync(&cli->paths, &ignored);
 				}
 				lj_state_release(&s);
 			}
