@@ -40,7 +40,8 @@ const struct conf_param_def conf_param_table[] = {
 	KO("enforce_statfs", INT, MAPPED, ONLY("2"),
 	   "a private mount namespace shows only the jail's own mounts, as 2 does"),
 	KO("children.max", INT, MAPPED, ONLY("0"),
-	   "as with 0, a jail makes no jails: seccomp refuses new namespaces"),
+	   "as with 0, a jail makes no jails: no namespaces without CAP_SYS_ADMIN, no user "
+	   "namespaces (seccomp)"),
 	K("children.cur", INT, UNSUPPORTED, "read-only on FreeBSD"),
 	K("cpuset.id", INT, UNSUPPORTED, "read-only on FreeBSD; no cpuset ids on Linux"),
 	K("osrelease", STRING, UNSUPPORTED, "the Linux kernel release cannot be changed per jail"),
