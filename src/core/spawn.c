@@ -84,3 +84,41 @@ int lj_spawn_lines(char *const argv[], void (*line)(void *ctx, const char *text)
 	rc = finish(pid, status);
 	return rc < 0 ? lj_error_set(err, -rc, "%s: %s", argv[0], strerror(-rc)) : 0;
 }
+
+int lj_in_child(int (*fn)(void *ctx, struct lj_error *err), void *ctx, const char *what,
+		struct lj_error *err)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return lj_error_set(err, errno, "pipe: %s", strerror(errno));
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct lj_error e = {0};
+		close(p[0]);
+		int rc = fn(ctx, &e);
+		if (rc < 0) {
+			ssize_t ignored = write(p[1], &e, sizeof(e));
+			(void)ignored;
+		}
+		_exit(rc < 0 ? 1 : 0);
+	}
+	close(p[1]);
+	if (pid < 0) {
+		close(p[0]);
+		return lj_error_set(err, errno, "fork: %s", strerror(errno));
+	}
+	struct lj_error child = {0};
+	ssize_t n = read(p[0], &child, sizeof(child));
+	close(p[0]);
+	int status;
+	int rc = finish(pid, &status);
+	if (rc == 0 && status == 0)
+		return 0;
+	if (n == (ssize_t)sizeof(child)) {
+		child.msg[sizeof(child.msg) - 1] = '\0';
+		*err = child;
+		return -(child.code ? child.code : EIO);
+	}
+	return lj_error_set(err, EIO, "%s failed", what);
+}

@@ -24,4 +24,13 @@ int lj_spawn_wait(char *const argv[], int out_fd, int *status, struct lj_error *
 int lj_spawn_lines(char *const argv[], void (*line)(void *ctx, const char *text), void *ctx,
 		   int *status, struct lj_error *err);
 
+/*
+ * Runs fn(ctx, err) in a forked child and waits: for work that must not
+ * change ljail itself (joining a namespace, unsharing mounts). The child's
+ * error comes back as the caller's; what it says if it dies without one is
+ * `what` failed.
+ */
+int lj_in_child(int (*fn)(void *ctx, struct lj_error *err), void *ctx, const char *what,
+		struct lj_error *err);
+
 #endif

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/spawn.h"
 #include "linux/rtnl.h"
 
 void lj_net_host_veth(long jid, char name[16])
@@ -52,10 +53,21 @@ static int ensure_bridge(const struct lj_jail *j, struct lj_error *err)
 }
 
 /* Inside the jail's stack: names, addresses, links up, default routes. */
-static int configure_inside(const struct lj_jail *j, long jid, char *msg, size_t len)
+struct inside {
+	const struct lj_jail *j;
+	long jid;
+	int netns;
+};
+
+static int configure_inside(void *ctx, struct lj_error *err)
 {
+	const struct inside *in = ctx;
+	const struct lj_jail *j = in->j;
+	if (setns(in->netns, CLONE_NEWNET) < 0)
+		return lj_error_set(err, errno, "jail '%s': joining its network: %s", j->name,
+				    strerror(errno));
 	char peer[16];
-	peer_name(jid, peer);
+	peer_name(in->jid, peer);
 	int rc = 0;
 	const char *what = "";
 	if (j->bridge) {
@@ -86,49 +98,9 @@ static int configure_inside(const struct lj_jail *j, long jid, char *msg, size_t
 		rc = lj_rtnl_route_default(j->gw6);
 	}
 	if (rc < 0)
-		snprintf(msg, len, "jail '%s': in the jail, '%s': %s", j->name, what,
-			 strerror(-rc));
-	return rc;
-}
-
-/* Runs configure_inside in a child that has joined the jail's network namespace alone. */
-static int inside(const struct lj_jail *j, long jid, int netns, struct lj_error *err)
-{
-	int p[2];
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return lj_error_set(err, errno, "pipe: %s", strerror(errno));
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid == 0) {
-		char msg[512] = "";
-		close(p[0]);
-		int rc = setns(netns, CLONE_NEWNET) < 0 ? -errno : 0;
-		if (rc < 0)
-			snprintf(msg, sizeof(msg), "jail '%s': joining its network: %s", j->name,
-				 strerror(-rc));
-		else
-			rc = configure_inside(j, jid, msg, sizeof(msg));
-		if (rc < 0) {
-			ssize_t ignored = write(p[1], msg, strlen(msg));
-			(void)ignored;
-		}
-		_exit(rc < 0 ? 1 : 0);
-	}
-	close(p[1]);
-	if (pid < 0) {
-		close(p[0]);
-		return lj_error_set(err, errno, "fork: %s", strerror(errno));
-	}
-	char msg[512];
-	ssize_t n = read(p[0], msg, sizeof(msg) - 1);
-	close(p[0]);
-	int ws;
-	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(ws) && WEXITSTATUS(ws) == 0)
-		return 0;
-	msg[n > 0 ? n : 0] = '\0';
-	return lj_error_set(err, EIO, "%s", n > 0 ? msg : "setting the jail's network up failed");
+		return lj_error_set(err, -rc, "jail '%s': in the jail, '%s': %s", j->name, what,
+				    strerror(-rc));
+	return 0;
 }
 
 int lj_net_setup(const struct lj_jail *j, long jid, int netns, struct lj_error *err)
@@ -159,7 +131,8 @@ int lj_net_setup(const struct lj_jail *j, long jid, int netns, struct lj_error *
 					    j->vnet_ifaces[i], strerror(-rc));
 		}
 	}
-	rc = inside(j, jid, netns, err);
+	struct inside in = {j, jid, netns};
+	rc = lj_in_child(configure_inside, &in, "setting the jail's network up", err);
 	if (rc < 0)
 		lj_net_teardown(jid, j->vnet_ifaces, j->nvnet_ifaces, netns);
 	return rc;

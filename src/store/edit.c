@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/spawn.h"
 #include "linux/mounts.h"
 #include "linux/sys.h"
 #include "store/tree.h"
@@ -31,56 +32,34 @@ static int mount_overlay(const char *root, const char *lower, const char *upper,
 	return rc < 0 ? lj_error_set(err, -rc, "overlay on '%s': %s", root, strerror(-rc)) : 0;
 }
 
+struct edit {
+	const char *root, *lower, *upper;
+	int (*fn)(int rootfd, void *ctx, struct lj_error *err);
+	void *ctx;
+};
+
+/* In the child: a private mount namespace, the overlay, then fn on the tree. */
+static int edit_in_child(void *ctx, struct lj_error *err)
+{
+	struct edit *e = ctx;
+	/* Private: the overlay is seen by this process alone and goes with it. */
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return lj_error_set(err, errno, "private mount namespace: %s", strerror(errno));
+	int rc = e->upper ? mount_overlay(e->root, e->lower, e->upper, err) : 0;
+	if (rc < 0)
+		return rc;
+	int rootfd = open(e->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return lj_error_set(err, errno, "'%s': %s", e->root, strerror(errno));
+	return e->fn(rootfd, e->ctx, err);
+}
+
 int store_edit_tree(const char *root, const char *lower, const char *upper,
 		    int (*fn)(int rootfd, void *ctx, struct lj_error *err), void *ctx,
 		    struct lj_error *err)
 {
-	int p[2];
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return lj_error_set(err, errno, "pipe: %s", strerror(errno));
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		return lj_error_set(err, errno, "fork: %s", strerror(errno));
-	}
-	if (pid == 0) {
-		struct lj_error e = {0};
-		int rc = 0;
-		close(p[0]);
-		/* Private: the overlay is seen by this process alone and goes with it. */
-		if (unshare(CLONE_NEWNS) < 0 ||
-		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-			rc = lj_error_set(&e, errno, "private mount namespace: %s",
-					  strerror(errno));
-		if (rc == 0 && upper)
-			rc = mount_overlay(root, lower, upper, &e);
-		int rootfd = rc == 0 ? open(root, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
-		if (rc == 0 && rootfd < 0)
-			rc = lj_error_set(&e, errno, "'%s': %s", root, strerror(errno));
-		if (rc == 0)
-			rc = fn(rootfd, ctx, &e);
-		if (rc < 0) {
-			ssize_t ignored = write(p[1], e.msg, strlen(e.msg));
-			(void)ignored;
-		}
-		_exit(rc < 0 ? 1 : 0);
-	}
-	close(p[1]);
-	char msg[sizeof(err->msg)];
-	ssize_t n = read(p[0], msg, sizeof(msg) - 1);
-	close(p[0]);
-	int ws;
-	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(ws) && WEXITSTATUS(ws) == 0)
-		return 0;
-	if (n > 0) {
-		msg[n] = '\0';
-		return lj_error_set(err, EIO, "%s", msg);
-	}
-	return lj_error_set(err, EIO, "editing '%s' failed", root);
+	struct edit e = {root, lower, upper, fn, ctx};
+	return lj_in_child(edit_in_child, &e, "editing the jail's tree", err);
 }
 
 static int hostname_edit(int rootfd, void *ctx, struct lj_error *err)

@@ -25,3 +25,14 @@ def root(tmp_path):
     """A private ljail root (-R) with an empty configuration folder."""
     (tmp_path / "etc" / "ljail" / "jail.conf.d").mkdir(parents=True)
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def tree():
+    """The cached Debian tree (tests/debian-tree builds it the first time)."""
+    if os.geteuid() != 0:
+        pytest.fail("these tests start real jails and must run as root")
+    p = subprocess.run([os.path.join(SOURCE, "tests", "debian-tree")], capture_output=True,
+                       text=True, timeout=1200)
+    assert p.returncode == 0, p.stderr
+    return p.stdout.strip()

@@ -30,12 +30,6 @@ def nft_table():
     return p.stdout if p.returncode == 0 else ""
 
 
-@pytest.fixture(scope="session")
-def tree():
-    p = subprocess.run([os.path.join(SOURCE, "tests", "debian-tree")], capture_output=True,
-                       text=True, timeout=1200)
-    assert p.returncode == 0, p.stderr
-    return p.stdout.strip()
 
 
 class Net:

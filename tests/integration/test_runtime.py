@@ -49,14 +49,6 @@ def mount_points():
         return {line.split()[4] for line in f}
 
 
-@pytest.fixture(scope="session")
-def tree():
-    if os.geteuid() != 0:
-        pytest.fail("the runtime tests start real jails and must run as root")
-    p = subprocess.run([os.path.join(SOURCE, "tests", "debian-tree")], capture_output=True,
-                       text=True, timeout=1200)
-    assert p.returncode == 0, p.stderr
-    return p.stdout.strip()
 
 
 class Ljail:
