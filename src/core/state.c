@@ -228,18 +228,16 @@ int lj_state_write(const struct lj_paths *paths, const struct lj_state *s, struc
 	return 0;
 }
 
-static int read_state(const struct lj_paths *paths, const char *name, struct lj_state *s,
-		      bool head_only, struct lj_error *err)
+/* A key given twice keeps its last value. */
+static void replace(char **slot, void *value)
 {
-	LJ_CLEANUP_FREE char *file = state_file(paths, name, "state");
-	LJ_CLEANUP_FCLOSE FILE *f = fopen(file, "re");
+	free(*slot);
+	*slot = value;
+}
+
+int lj_state_parse(FILE *f, struct lj_state *s, bool head_only)
+{
 	*s = (struct lj_state){0};
-	if (!f) {
-		if (errno == ENOENT)
-			return -ENOENT;
-		return lj_error_set(err, errno, "jail '%s': state '%s': %s", name, file,
-				    strerror(errno));
-	}
 	LJ_CLEANUP_FREE char *line = NULL;
 	size_t cap = 0;
 	while (getline(&line, &cap, f) >= 0) {
@@ -256,11 +254,11 @@ static int read_state(const struct lj_paths *paths, const char *name, struct lj_
 		if (lj_str_eq(k, "jid"))
 			s->jid = strtol(v, NULL, 10);
 		else if (lj_str_eq(k, "name"))
-			s->name = lj_steal_ptr(&v);
+			replace(&s->name, lj_steal_ptr(&v));
 		else if (lj_str_eq(k, "path"))
-			s->path = lj_steal_ptr(&v);
+			replace(&s->path, lj_steal_ptr(&v));
 		else if (lj_str_eq(k, "hostname"))
-			s->hostname = lj_steal_ptr(&v);
+			replace(&s->hostname, lj_steal_ptr(&v));
 		else if (lj_str_eq(k, "pid"))
 			s->pid = (pid_t)strtol(v, NULL, 10);
 		else if (lj_str_eq(k, "starttime"))
@@ -278,14 +276,29 @@ static int read_state(const struct lj_paths *paths, const char *name, struct lj_
 		else if (lj_str_eq(k, "moved"))
 			*LJ_VEC_PUSH(s->moved, s->nmoved, s->capmoved) = lj_steal_ptr(&v);
 		else if (lj_str_eq(k, "nat"))
-			s->nat = lj_steal_ptr(&v);
+			replace(&s->nat, lj_steal_ptr(&v));
 		else if (lj_str_eq(k, "seccomp"))
-			s->seccomp = from_hex(v, &s->seccomp_len);
+			replace((char **)&s->seccomp, from_hex(v, &s->seccomp_len));
 		else if (lj_str_eq(k, "param"))
 			*LJ_VEC_PUSH(s->params, s->nparams, s->capparams) = lj_steal_ptr(&v);
 		free(v);
 	}
-	if (!s->name || !lj_str_eq(s->name, name) || s->pid < 0) {
+	return s->name && s->pid >= 0 ? 0 : -EINVAL;
+}
+
+static int read_state(const struct lj_paths *paths, const char *name, struct lj_state *s,
+		      bool head_only, struct lj_error *err)
+{
+	LJ_CLEANUP_FREE char *file = state_file(paths, name, "state");
+	LJ_CLEANUP_FCLOSE FILE *f = fopen(file, "re");
+	*s = (struct lj_state){0};
+	if (!f) {
+		if (errno == ENOENT)
+			return -ENOENT;
+		return lj_error_set(err, errno, "jail '%s': state '%s': %s", name, file,
+				    strerror(errno));
+	}
+	if (lj_state_parse(f, s, head_only) < 0 || !lj_str_eq(s->name, name)) {
 		lj_state_release(s);
 		return lj_error_set(err, EINVAL, "jail '%s': state '%s' is damaged", name, file);
 	}

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "core/error.h"
@@ -54,6 +55,9 @@ int lj_state_lock_wait(const struct lj_paths *paths, const char *name, int *fd,
 		       struct lj_error *err);
 /* Drops the lock; with forget, also removes the lock file (the jail is gone). */
 void lj_state_unlock(const struct lj_paths *paths, const char *name, int fd, bool forget);
+
+/* Parses a state file's text (the fuzzer's way in): 0, or -EINVAL when it is damaged. */
+int lj_state_parse(FILE *f, struct lj_state *s, bool head_only);
 
 /* Reads NAME.state: 0, -ENOENT when there is none, or another error. */
 int lj_state_read(const struct lj_paths *paths, const char *name, struct lj_state *s,

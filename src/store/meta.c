@@ -53,6 +53,12 @@ int store_meta_read(const char *file, struct store_meta *m, struct lj_error *err
 		return errno == ENOENT
 			       ? -ENOENT
 			       : lj_error_set(err, errno, "'%s': %s", file, strerror(errno));
+	store_meta_parse(f, m);
+	return 0;
+}
+
+void store_meta_parse(FILE *f, struct store_meta *m)
+{
 	LJ_CLEANUP_FREE char *line = NULL;
 	size_t cap = 0;
 	while (getline(&line, &cap, f) >= 0) {
@@ -63,7 +69,6 @@ int store_meta_read(const char *file, struct store_meta *m, struct lj_error *err
 			store_meta_set(m, line, eq + 1);
 		}
 	}
-	return 0;
 }
 
 int store_meta_write(const char *file, const struct store_meta *m, struct lj_error *err)

@@ -7,6 +7,7 @@
 #define LJAIL_STORE_META_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "core/error.h"
 
@@ -17,6 +18,8 @@ struct store_meta {
 
 /* -ENOENT when the file does not exist. */
 int store_meta_read(const char *file, struct store_meta *m, struct lj_error *err);
+/* Adds the KEY=VALUE lines of f to m (the fuzzer's way in). */
+void store_meta_parse(FILE *f, struct store_meta *m);
 int store_meta_write(const char *file, const struct store_meta *m, struct lj_error *err);
 const char *store_meta_get(const struct store_meta *m, const char *key);
 void store_meta_set(struct store_meta *m, const char *key, const char *value);
