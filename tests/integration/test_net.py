@@ -280,3 +280,18 @@ z {{ path = "{net.root('x')}"; persist; vnet.bridge = "{BR}"; ip4.addr = "10.77.
     assert rc != 0 and "Linux cannot limit the host's network stack" in err
     rc, _, err = net.run("start", "z")
     assert rc != 0 and "needs a prefix length" in err
+
+
+def test_resolvconf_from_the_host_or_given(net):
+    net.config(f"""
+h {{ path = "{net.root('h')}"; persist; mount.procfs; dns.resolvconf = host; }}
+g {{ path = "{net.root('g')}"; persist; mount.procfs; dns.resolvconf = 10.77.0.1, 10.77.0.2; }}
+""")
+    net.ok("start", "h", "g")
+    assert net.ok("exec", "h", "cat", "/etc/resolv.conf") == open("/etc/resolv.conf").read()
+    assert net.ok("exec", "g", "cat", "/etc/resolv.conf") == \
+        "nameserver 10.77.0.1\nnameserver 10.77.0.2\n"
+    # Read-only, and the jail's own file underneath is untouched.
+    rc, _, err = net.run("exec", "g", "sh", "-c", "echo x >> /etc/resolv.conf")
+    assert rc != 0 and "Read-only" in err
+    net.ok("stop", "h", "g")
