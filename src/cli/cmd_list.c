@@ -85,13 +85,29 @@ static const char *known_value(const struct lj_state *s, const char *name, char 
 	return param_value(s, name);
 }
 
+/* jls shows the first address alone: no interface, no prefix, no second address. */
+static char *first_address(const struct lj_state *s)
+{
+	const char *v = param_value(s, "ip4.addr");
+	if (!v)
+		v = param_value(s, "ip6.addr");
+	if (!v)
+		return lj_xstrdup("");
+	if (*v == '"')
+		v++;
+	const char *bar = strchr(v, '|');
+	if (bar && bar < v + strcspn(v, ","))
+		v = bar + 1;
+	return lj_xstrndup(v, strcspn(v, "/,\""));
+}
+
 static void print_table(const struct lj_state *jails, size_t n)
 {
 	printf("   JID  IP Address      Hostname                      Path\n");
 	for (size_t i = 0; i < n; i++) {
-		const char *ip = param_value(&jails[i], "ip4.addr");
-		printf("%6ld  %-15.15s %-29.29s %.74s\n", jails[i].jid, ip ? ip : "",
-		       jails[i].hostname, jails[i].path);
+		LJ_CLEANUP_FREE char *ip = first_address(&jails[i]);
+		printf("%6ld  %-15.15s %-29.29s %.74s\n", jails[i].jid, ip, jails[i].hostname,
+		       jails[i].path);
 	}
 }
 

@@ -145,6 +145,9 @@ def dnsmasq(tmp_path):
 def test_ping_dns_netlink_as_an_ordinary_user(net, dnsmasq):
     vnet_conf(net, {"a": (BR, "10.77.0.2", "10.77.0.1"), "b": (BR, "10.77.0.3", "10.77.0.1")})
     net.ok("start", "a", "b")
+    # As jls: the first address, without its prefix.
+    rows = net.ok("list").splitlines()[1:]
+    assert [r.split()[:2] for r in rows] == [["1", "10.77.0.2"], ["2", "10.77.0.3"]]
     dnsmasq("10.77.0.1")
     for user in ("root", "alice"):
         for target in ("10.77.0.1", "10.77.0.3"):
