@@ -54,9 +54,7 @@ static unsigned inside(const struct lj_state *s, int pidfd, const struct lj_user
 		if (child == 0) {
 			struct lj_doctor d = {0};
 			/* As the user, as the account's failures happened to the user. */
-			if (setgroups(u->ngroups, u->groups) < 0 ||
-			    setresgid(u->gid, u->gid, u->gid) < 0 ||
-			    setresuid(u->uid, u->uid, u->uid) < 0)
+			if (lj_user_become(u) < 0)
 				_exit(100);
 			lj_doctor_inside(&d, u);
 			_exit(d.failed > 99 ? 99 : (int)d.failed);
@@ -96,7 +94,7 @@ int cli_cmd_doctor(struct cli *cli, int argc, char **argv)
 			lj_error_set(&err, ESRCH, "jail '%s' is not running", args[0]);
 			return cli_print_error(&err);
 		}
-		LJ_CLEANUP_CLOSE int pidfd = s.pid > 0 ? lj_state_open_init(&s) : -1;
+		LJ_CLEANUP_CLOSE int pidfd = lj_state_open_init(&s);
 		LJ_CLEANUP_CLOSE int root = pidfd >= 0 ? lj_jail_rootfd(&s, &err) : -1;
 		LJ_CLEANUP_FREE char *found = root >= 0 && !user ? first_user(root) : NULL;
 		struct lj_user u = {0};

@@ -80,7 +80,7 @@ int cli_cmd_exec(struct cli *cli, int argc, char **argv)
 	struct lj_state s;
 	if (find_running(cli, which, &s, &err) < 0)
 		return cli_print_error(&err);
-	LJ_CLEANUP_CLOSE int pidfd = s.pid > 0 ? lj_state_open_init(&s) : -1;
+	LJ_CLEANUP_CLOSE int pidfd = lj_state_open_init(&s);
 	if (pidfd < 0 || s.phase != LJ_PHASE_RUNNING) {
 		lj_error_set(&err, ESRCH, "jail '%s' is not running", s.name);
 		lj_state_release(&s);

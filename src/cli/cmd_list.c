@@ -27,7 +27,7 @@ static struct lj_state *running_jails(struct cli *cli, size_t *count, struct lj_
 		struct lj_state s;
 		struct lj_error ignored = {0};
 		if (lj_state_read(&cli->paths, names[i], &s, &ignored) == 0) {
-			int fd = s.pid > 0 ? lj_state_open_init(&s) : -1;
+			int fd = lj_state_open_init(&s);
 			if (fd >= 0 && s.phase == LJ_PHASE_RUNNING) {
 				close(fd);
 				*LJ_VEC_PUSH(out, *count, cap) = s;

@@ -80,22 +80,15 @@ static void free_env(char **env)
 	free(env);
 }
 
-/* fork(2), with ljail's buffered output written first so the child does not repeat it. */
-static pid_t fork_for(const struct lj_jail *j, struct lj_error *err)
+/* A host command: the caller's own context, or exec.system_user's. */
+static pid_t spawn_host(const struct lj_jail *j, const struct lj_user *u, char *const *argv,
+			char **env, int out, struct lj_error *err)
 {
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0)
 		return lj_error_set(err, errno, "jail '%s': fork: %s", j->name, strerror(errno));
-	return pid;
-}
-
-/* A host command: the caller's own context, or exec.system_user's. */
-static pid_t spawn_host(const struct lj_jail *j, const struct lj_user *u, char *const *argv,
-			char **env, int out, struct lj_error *err)
-{
-	pid_t pid = fork_for(j, err);
-	if (pid != 0)
+	if (pid > 0)
 		return pid;
 	if (out >= 0 && (dup2(out, 1) < 0 || dup2(out, 2) < 0))
 		_exit(126);
@@ -113,10 +106,10 @@ static pid_t spawn_host(const struct lj_jail *j, const struct lj_user *u, char *
 		setenv("HOME", u->home, 1);
 		setenv("USER", u->name, 1);
 		setenv("LOGNAME", u->name, 1);
-		if (setgroups(u->ngroups, u->groups) < 0 || setresgid(u->gid, u->gid, u->gid) < 0 ||
-		    setresuid(u->uid, u->uid, u->uid) < 0) {
+		int rc = lj_user_become(u);
+		if (rc < 0) {
 			fprintf(stderr, "ljail: jail '%s': becoming user '%s': %s\n", j->name,
-				u->name, strerror(errno));
+				u->name, strerror(-rc));
 			_exit(126);
 		}
 		if (j->exec_clean && chdir(u->home) < 0 && chdir("/") < 0)
@@ -127,38 +120,30 @@ static pid_t spawn_host(const struct lj_jail *j, const struct lj_user *u, char *
 	_exit(127);
 }
 
-/*
- * A jail command: a helper process joins the jail (so ljail itself stays on
- * the host), forks the command inside and waits for it. When the command is
- * over, the jail's init is told to look whether the jail is now empty.
- */
-static pid_t spawn_jail(const struct lj_jail *j, const struct lj_state *s, int pidfd,
-			const struct lj_user *u, char *const *argv, int out, struct lj_error *err)
+pid_t lj_spawn_in_running(const struct lj_state *s, int pidfd, const struct lj_command *cmd,
+			  struct lj_error *err)
 {
-	pid_t pid = fork_for(j, err);
-	if (pid != 0)
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		return lj_error_set(err, errno, "jail '%s': fork: %s", s->name, strerror(errno));
+	if (pid > 0)
 		return pid;
 	/*
 	 * Nothing of ljail's goes along, above all not the pipe that keeps a
 	 * starting jail's init waiting: if ljail dies, init must see it.
 	 */
-	const int keep[] = {pidfd, out};
+	const int keep[] = {pidfd, cmd->out_fd};
 	lj_close_fds_except(keep, LJ_ARRAY_SIZE(keep));
 	struct lj_error e = {0};
-	struct lj_command cmd = {
-		.jail = j->name,
-		.user = u,
-		.argv = argv,
-		.cwd = j->exec_clean ? u->home : "/",
-		.clean_env = j->exec_clean,
-		.out_fd = out,
-	};
 	int status = 126;
-	if (lj_enter(pidfd, s->caps, s->seccomp, s->seccomp_len, j->name, &e) == 0) {
-		pid_t child = lj_spawn(&cmd, &e);
+	if (lj_enter(pidfd, s->caps, s->seccomp, s->seccomp_len, s->name, &e) == 0) {
+		pid_t child = lj_spawn(cmd, &e);
 		if (child > 0) {
 			lj_wait(child, 0, &status);
-			pidfd_send_signal(pidfd, SIGCHLD, NULL, 0);
+			/* Its init may now find the jail empty (no persist) and end it. */
+			if (!s->persist)
+				pidfd_send_signal(pidfd, SIGCHLD, NULL, 0);
 		}
 	}
 	if (e.msg[0])
@@ -185,7 +170,15 @@ int lj_hooks_run(const struct lj_jail *j, const struct lj_state *s, int pidfd, e
 	char **env = def->in_jail ? NULL : jail_env(s);
 	for (size_t i = 0; i < j->nhooks[hook] && rc == 0; i++) {
 		char *argv[] = {"/bin/sh", "-c", j->hooks[hook][i], NULL};
-		pid_t pid = def->in_jail ? spawn_jail(j, s, pidfd, &u, argv, out, err)
+		struct lj_command cmd = {
+			.jail = j->name,
+			.user = &u,
+			.argv = argv,
+			.cwd = j->exec_clean ? u.home : "/",
+			.clean_env = j->exec_clean,
+			.out_fd = out,
+		};
+		pid_t pid = def->in_jail ? lj_spawn_in_running(s, pidfd, &cmd, err)
 					 : spawn_host(j, &u, argv, env, out, err);
 		if (pid < 0) {
 			rc = pid;

@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "core/jail.h"
 #include "core/state.h"
+#include "linux/enter.h"
 
 /*
  * Runs the commands of one phase. pidfd is the jail's init (for jail-side
@@ -20,6 +21,13 @@
  */
 int lj_hooks_run(const struct lj_jail *j, const struct lj_state *s, int pidfd, enum lj_hook hook,
 		 struct lj_error *err);
+
+/*
+ * Forks a helper that joins the running jail (so the caller stays on the
+ * host), runs cmd in it, and exits with its status. Returns the helper's pid.
+ */
+pid_t lj_spawn_in_running(const struct lj_state *s, int pidfd, const struct lj_command *cmd,
+			  struct lj_error *err);
 
 /* The jail's root as its init sees it, opened from the host. */
 int lj_jail_rootfd(const struct lj_state *s, struct lj_error *err);

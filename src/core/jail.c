@@ -439,11 +439,6 @@ int lj_jail_from_conf(struct lj_jail *j, const struct conf_jail *cj, struct lj_e
 	if (lower) {
 		j->overlay_lower = lj_xstrdup(lower);
 		j->overlay_upper = lj_xstrdup(upper);
-		/* overlayfs wants its work folder beside the upper one, on the same file system. */
-		LJ_CLEANUP_FREE char *parent = lj_xstrdup(upper);
-		char *slash = strrchr(parent, '/');
-		*slash = '\0';
-		j->overlay_work = lj_xasprintf("%s/work", *parent ? parent : "");
 	}
 
 	/* jail(8): a jail named by a number gets that jid. */
@@ -523,18 +518,6 @@ void lj_jail_for_maintenance(struct lj_jail *j)
 	j->persist = false;
 }
 
-void lj_jail_thin(struct lj_jail *j, const char *lower, const char *upper)
-{
-	free(j->overlay_lower);
-	free(j->overlay_upper);
-	free(j->overlay_work);
-	j->overlay_lower = lj_xstrdup(lower);
-	j->overlay_upper = lj_xstrdup(upper);
-	LJ_CLEANUP_FREE char *parent = lj_xstrdup(upper);
-	*strrchr(parent, '/') = '\0';
-	j->overlay_work = lj_xasprintf("%s/work", parent);
-}
-
 void lj_jail_default(struct lj_jail *j, const char *name, const char *path)
 {
 	*j = (struct lj_jail){
@@ -562,7 +545,6 @@ void lj_jail_release(struct lj_jail *j)
 	free(j->path);
 	free(j->overlay_lower);
 	free(j->overlay_upper);
-	free(j->overlay_work);
 	free(j->hostname);
 	free(j->domainname);
 	free(j->bridge);

@@ -74,7 +74,6 @@ struct lj_jail {
 	char *path;
 	char *overlay_lower; /* a thin jail: path is an overlay of these */
 	char *overlay_upper;
-	char *overlay_work;
 	char *hostname;
 	char *domainname;
 	bool own_uts, own_ipc, own_net;
@@ -133,9 +132,6 @@ void lj_jail_default(struct lj_jail *j, const char *name, const char *path);
  * CAP_NET_ADMIN over it.
  */
 void lj_jail_for_maintenance(struct lj_jail *j);
-
-/* Makes j a thin jail: path is an overlay of lower with upper on top. */
-void lj_jail_thin(struct lj_jail *j, const char *lower, const char *upper);
 
 void lj_jail_release(struct lj_jail *j);
 

@@ -74,7 +74,6 @@ static int step_claim(struct start *st, struct lj_error *err)
 		.own_net = j->own_net,
 		.persist = j->persist,
 		.caps = j->caps,
-		.deny = j->deny,
 	};
 	snapshot_params(&st->state, j);
 	int rc = lj_seccomp_build(j->deny, &st->state.seccomp, &st->state.seccomp_len, err);
@@ -244,7 +243,7 @@ static int clear_leftovers(const struct lj_paths *paths, const char *name, struc
 		return 0;
 	if (rc < 0)
 		return rc;
-	int pidfd = old.pid > 0 ? lj_state_open_init(&old) : -ESRCH;
+	int pidfd = lj_state_open_init(&old);
 	if (pidfd >= 0 && old.phase == LJ_PHASE_RUNNING) {
 		close(pidfd);
 		lj_state_release(&old);
@@ -327,7 +326,7 @@ static int stop_locked(const struct lj_paths *paths, const char *name, const str
 		return lj_error_set(err, ESRCH, "jail '%s' is not running", name);
 	if (rc < 0)
 		return rc;
-	LJ_CLEANUP_CLOSE int pidfd = s.pid > 0 ? lj_state_open_init(&s) : -ESRCH;
+	LJ_CLEANUP_CLOSE int pidfd = lj_state_open_init(&s);
 	if (pidfd < 0) {
 		/* It ended on its own (no persist), or a start was killed halfway. */
 		rc = lj_state_remove(paths, name, err);
@@ -467,36 +466,18 @@ int lj_exec_running(const struct lj_paths *paths, const char *name, char *const 
 	int rc = lj_state_read(paths, name, &s, err);
 	if (rc < 0)
 		return rc == -ENOENT ? -ESRCH : rc;
-	LJ_CLEANUP_CLOSE int pidfd = s.pid > 0 ? lj_state_open_init(&s) : -ESRCH;
+	LJ_CLEANUP_CLOSE int pidfd = lj_state_open_init(&s);
 	if (pidfd < 0 || s.phase != LJ_PHASE_RUNNING) {
 		lj_state_release(&s);
 		return -ESRCH;
 	}
-	fflush(NULL);
-	pid_t helper = fork();
-	if (helper < 0) {
-		lj_state_release(&s);
-		return lj_error_set(err, errno, "jail '%s': fork: %s", name, strerror(errno));
-	}
-	if (helper == 0) {
-		/* Joins the jail so that ljail itself stays on the host. */
-		struct lj_error e = {0};
-		struct lj_user root;
-		lj_user_root(&root);
-		struct lj_command cmd = {.jail = name, .user = &root, .argv = argv, .out_fd = -1};
-		int st = 126;
-		if (lj_enter(pidfd, s.caps, s.seccomp, s.seccomp_len, name, &e) == 0) {
-			pid_t child = lj_spawn(&cmd, &e);
-			if (child > 0)
-				lj_wait(child, 0, &st);
-		}
-		if (e.msg[0])
-			fprintf(stderr, "ljail: %s\n", e.msg);
-		_exit(st);
-	}
-	lj_wait(helper, 0, status);
-	if (!s.persist)
-		pidfd_send_signal(pidfd, SIGCHLD, NULL, 0);
+	struct lj_user root;
+	lj_user_root(&root);
+	struct lj_command cmd = {.jail = name, .user = &root, .argv = argv, .out_fd = -1};
+	pid_t helper = lj_spawn_in_running(&s, pidfd, &cmd, err);
+	if (helper > 0)
+		lj_wait(helper, 0, status);
+	lj_user_release(&root);
 	lj_state_release(&s);
-	return 0;
+	return helper < 0 ? (int)helper : 0;
 }

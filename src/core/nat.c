@@ -30,7 +30,7 @@ int lj_nat_sync(const struct lj_paths *paths, struct lj_error *err)
 		struct lj_state s;
 		struct lj_error ignored = {0};
 		if (lj_state_read(paths, names[i], &s, &ignored) == 0) {
-			int fd = s.pid > 0 ? lj_state_open_init(&s) : -1;
+			int fd = lj_state_open_init(&s);
 			if (fd >= 0 && s.nat && !listed(subnets, nsub, s.nat))
 				*LJ_VEC_PUSH(subnets, nsub, cap) = lj_xstrdup(s.nat);
 			if (fd >= 0)

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "core/paths.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -51,4 +53,21 @@ void lj_paths_release(struct lj_paths *p)
 	free(p->containers_dir);
 	free(p->run_dir);
 	*p = (struct lj_paths){0};
+}
+
+int lj_make_dirs(const char *path, mode_t mode, struct lj_error *err)
+{
+	LJ_CLEANUP_FREE char *tmp = lj_xstrdup(path);
+	for (char *p = tmp + 1;; p++) {
+		if (*p == '/' || *p == '\0') {
+			char c = *p;
+			*p = '\0';
+			if (mkdir(tmp, c ? 0755 : mode) < 0 && errno != EEXIST)
+				return lj_error_set(err, errno, "'%s': %s", tmp, strerror(errno));
+			if (!c)
+				break;
+			*p = c;
+		}
+	}
+	return 0;
 }

@@ -7,6 +7,8 @@
 #ifndef LJAIL_CORE_PATHS_H
 #define LJAIL_CORE_PATHS_H
 
+#include <sys/types.h>
+
 #include "core/error.h"
 
 struct lj_paths {
@@ -23,5 +25,8 @@ struct lj_paths {
 /* root NULL means "/"; a relative root is made absolute. */
 int lj_paths_init(struct lj_paths *p, const char *root, struct lj_error *err);
 void lj_paths_release(struct lj_paths *p);
+
+/* mkdir -p: the folders on the way 0755, the last one mode. */
+int lj_make_dirs(const char *path, mode_t mode, struct lj_error *err);
 
 #endif

@@ -3,6 +3,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/pidfd.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,14 +29,44 @@ static int start(char *const argv[], int out_fd, pid_t *pid, struct lj_error *er
 	return 0;
 }
 
-static int finish(pid_t pid, int *status)
+int lj_wait(pid_t pid, long timeout, int *status)
 {
+	int rc = 0;
+	if (timeout > 0) {
+		int pfd = pidfd_open(pid, 0);
+		if (pfd >= 0) {
+			struct pollfd p = {.fd = pfd, .events = POLLIN};
+			int n;
+			while ((n = poll(&p, 1, (int)(timeout * 1000))) < 0 && errno == EINTR)
+				;
+			if (n == 0) {
+				pidfd_send_signal(pfd, SIGKILL, NULL, 0);
+				rc = -ETIMEDOUT;
+			}
+			close(pfd);
+		}
+	}
 	int ws;
 	while (waitpid(pid, &ws, 0) < 0)
 		if (errno != EINTR)
 			return -errno;
 	*status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-	return 0;
+	return rc;
+}
+
+bool lj_have_program(const char *prog)
+{
+	const char *path = getenv("PATH");
+	LJ_CLEANUP_FREE char *dirs = lj_xstrdup(
+		path && *path ? path
+			      : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	char *save = NULL;
+	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		LJ_CLEANUP_FREE char *file = lj_xasprintf("%s/%s", d, prog);
+		if (access(file, X_OK) == 0)
+			return true;
+	}
+	return false;
 }
 
 int lj_spawn_wait(char *const argv[], int out_fd, int *status, struct lj_error *err)
@@ -43,7 +76,7 @@ int lj_spawn_wait(char *const argv[], int out_fd, int *status, struct lj_error *
 	int rc = start(argv, out_fd, &pid, err);
 	if (rc < 0)
 		return rc;
-	rc = finish(pid, status);
+	rc = lj_wait(pid, 0, status);
 	return rc < 0 ? lj_error_set(err, -rc, "%s: %s", argv[0], strerror(-rc)) : 0;
 }
 
@@ -81,7 +114,7 @@ int lj_spawn_lines(char *const argv[], void (*line)(void *ctx, const char *text)
 		fclose(f);
 	else
 		close(p[0]);
-	rc = finish(pid, status);
+	rc = lj_wait(pid, 0, status);
 	return rc < 0 ? lj_error_set(err, -rc, "%s: %s", argv[0], strerror(-rc)) : 0;
 }
 
@@ -112,7 +145,7 @@ int lj_in_child(int (*fn)(void *ctx, struct lj_error *err), void *ctx, const cha
 	ssize_t n = read(p[0], &child, sizeof(child));
 	close(p[0]);
 	int status;
-	int rc = finish(pid, &status);
+	int rc = lj_wait(pid, 0, &status);
 	if (rc == 0 && status == 0)
 		return 0;
 	if (n == (ssize_t)sizeof(child)) {

@@ -7,9 +7,21 @@
 #ifndef LJAIL_CORE_SPAWN_H
 #define LJAIL_CORE_SPAWN_H
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "core/error.h"
+
+/*
+ * Waits for a child; after timeout seconds (0: none) it is killed and the
+ * result is -ETIMEDOUT. *status is the shell's view: the exit code, or 128
+ * plus the signal.
+ */
+int lj_wait(pid_t pid, long timeout, int *status);
+
+/* Is prog an executable in PATH (in the usual folders when PATH is unset)? */
+bool lj_have_program(const char *prog);
 
 /*
  * Runs argv (looked up in PATH) and waits. With out_fd >= 0, its stdout and

@@ -31,20 +31,7 @@ void lj_state_release(struct lj_state *s)
 /* The run folder holds locks and pids: root's alone. */
 static int make_run_dir(const struct lj_paths *paths, struct lj_error *err)
 {
-	LJ_CLEANUP_FREE char *tmp = lj_xstrdup(paths->run_dir);
-	for (char *p = tmp + 1;; p++) {
-		if (*p == '/' || *p == '\0') {
-			char c = *p;
-			*p = '\0';
-			if (mkdir(tmp, c ? 0755 : 0700) < 0 && errno != EEXIST)
-				return lj_error_set(err, errno, "run folder '%s': %s", tmp,
-						    strerror(errno));
-			if (!c)
-				break;
-			*p = c;
-		}
-	}
-	return 0;
+	return lj_make_dirs(paths->run_dir, 0700, err);
 }
 
 static char *state_file(const struct lj_paths *paths, const char *name, const char *suffix)
@@ -200,8 +187,6 @@ int lj_state_write(const struct lj_paths *paths, const struct lj_state *s, struc
 	put_escaped(f, "persist", s->persist ? "1" : "0");
 	snprintf(num, sizeof(num), "%#llx", (unsigned long long)s->caps);
 	put_escaped(f, "caps", num);
-	snprintf(num, sizeof(num), "%#x", s->deny);
-	put_escaped(f, "deny", num);
 	for (size_t i = 0; i < s->nmoved; i++)
 		put_escaped(f, "moved", s->moved[i]);
 	if (s->nat)
@@ -271,8 +256,6 @@ int lj_state_parse(FILE *f, struct lj_state *s, bool head_only)
 			s->persist = lj_str_eq(v, "1");
 		else if (lj_str_eq(k, "caps"))
 			s->caps = strtoull(v, NULL, 16);
-		else if (lj_str_eq(k, "deny"))
-			s->deny = (unsigned)strtoul(v, NULL, 16);
 		else if (lj_str_eq(k, "moved"))
 			*LJ_VEC_PUSH(s->moved, s->nmoved, s->capmoved) = lj_steal_ptr(&v);
 		else if (lj_str_eq(k, "nat"))
@@ -379,6 +362,9 @@ unsigned long long lj_process_starttime(pid_t pid)
 
 int lj_state_open_init(const struct lj_state *s)
 {
+	/* A state written before its init existed (pid 0) names no process. */
+	if (s->pid <= 0)
+		return -ESRCH;
 	int fd = pidfd_open(s->pid, 0);
 	if (fd < 0)
 		return -ESRCH;
@@ -415,7 +401,7 @@ static long *jids_in_use(const struct lj_paths *paths, const char *self, size_t 
 		struct lj_state other;
 		if (!lj_str_eq(names[i], self) &&
 		    read_state(paths, names[i], &other, true, &ignored) == 0) {
-			int fd = other.pid > 0 ? lj_state_open_init(&other) : -ESRCH;
+			int fd = lj_state_open_init(&other);
 			/*
 			 * A starting jail may have no init yet: its jid is taken while
 			 * the ljail starting it holds its lock.

@@ -33,7 +33,6 @@ struct lj_state {
 	bool own_net;
 	bool persist;
 	uint64_t caps; /* the jail's capability bounding set */
-	unsigned deny; /* LJ_DENY_*: what its seccomp filter refuses */
 	void *seccomp; /* that filter, built at start, as a BPF program */
 	size_t seccomp_len;
 	char **moved; /* vnet.interface: host interfaces to give back on stop */
@@ -77,7 +76,7 @@ int lj_state_names(const struct lj_paths *paths, char ***names, size_t *n, struc
 
 /*
  * Opens a pidfd for the state's init if it is still the process the state
- * names: >= 0, or -ESRCH when the jail's init is gone.
+ * names: >= 0, or -ESRCH when the jail's init is gone (or not made yet).
  */
 int lj_state_open_init(const struct lj_state *s);
 

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/spawn.h"
 #include "linux/rtnl.h"
 
 static void report(struct lj_doctor *d, bool ok, const char *what, const char *why, const char *fix)
@@ -40,18 +41,6 @@ static bool has_line(const char *file, const char *needle)
 	if (f)
 		fclose(f);
 	return found;
-}
-
-static bool have_program(const char *name)
-{
-	static const char *const dirs[] = {"/usr/sbin", "/usr/bin", "/sbin", "/bin"};
-	for (size_t i = 0; i < LJ_ARRAY_SIZE(dirs); i++) {
-		char path[256];
-		snprintf(path, sizeof(path), "%s/%s", dirs[i], name);
-		if (access(path, X_OK) == 0)
-			return true;
-	}
-	return false;
 }
 
 /* Makes a bridge and a veth pair in a throw-away network namespace. */
@@ -97,10 +86,10 @@ void lj_doctor_host(struct lj_doctor *d)
 		  stat("/sys/fs/cgroup/unified/cgroup.controllers", &st) == 0;
 	report(d, v2, "host: a cgroup v2 hierarchy", "none is mounted",
 	       "mount cgroup2 on /sys/fs/cgroup (systemd does on Debian 12)");
-	report(d, have_program("mmdebstrap") || have_program("debootstrap"),
+	report(d, lj_have_program("mmdebstrap") || lj_have_program("debootstrap"),
 	       "host: mmdebstrap or debootstrap for templates", "neither is installed",
 	       "apt-get install mmdebstrap");
-	report(d, have_program("nft"), "host: nft for vnet.nat", "nft is not installed",
+	report(d, lj_have_program("nft"), "host: nft for vnet.nat", "nft is not installed",
 	       "apt-get install nftables");
 }
 

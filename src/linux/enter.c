@@ -2,16 +2,12 @@
 #include "linux/enter.h"
 
 #include <errno.h>
-#include <grp.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/pidfd.h>
 #include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "linux/confine.h"
@@ -79,10 +75,10 @@ _Noreturn void lj_exec_command(const struct lj_command *cmd)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 
-	if (setgroups(u->ngroups, u->groups) < 0 || setresgid(u->gid, u->gid, u->gid) < 0 ||
-	    setresuid(u->uid, u->uid, u->uid) < 0) {
+	int rc = lj_user_become(u);
+	if (rc < 0) {
 		fprintf(stderr, "ljail: jail '%s': becoming user '%s': %s\n", cmd->jail, u->name,
-			strerror(errno));
+			strerror(-rc));
 		_exit(126);
 	}
 	const char *cwd = cmd->cwd ? cmd->cwd : "/";
@@ -124,29 +120,4 @@ pid_t lj_spawn(const struct lj_command *cmd, struct lj_error *err)
 	if (pid == 0)
 		lj_exec_command(cmd);
 	return pid;
-}
-
-int lj_wait(pid_t pid, long timeout, int *status)
-{
-	int rc = 0;
-	if (timeout > 0) {
-		int pfd = pidfd_open(pid, 0);
-		if (pfd >= 0) {
-			struct pollfd p = {.fd = pfd, .events = POLLIN};
-			int n;
-			while ((n = poll(&p, 1, (int)(timeout * 1000))) < 0 && errno == EINTR)
-				;
-			if (n == 0) {
-				pidfd_send_signal(pfd, SIGKILL, NULL, 0);
-				rc = -ETIMEDOUT;
-			}
-			close(pfd);
-		}
-	}
-	int ws;
-	while (waitpid(pid, &ws, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	*status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-	return rc;
 }

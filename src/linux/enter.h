@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "core/error.h"
+#include "core/spawn.h"
 #include "linux/users.h"
 
 struct lj_command {
@@ -41,12 +42,5 @@ pid_t lj_spawn(const struct lj_command *cmd, struct lj_error *err);
 
 /* In a forked child inside the jail: becomes the user and runs the command. */
 _Noreturn void lj_exec_command(const struct lj_command *cmd);
-
-/*
- * Waits for a child; after timeout seconds (0: none) it is killed and the
- * result is -ETIMEDOUT. *status is the shell's view: the exit code, or 128
- * plus the signal.
- */
-int lj_wait(pid_t pid, long timeout, int *status);
 
 #endif

@@ -43,6 +43,19 @@ int lj_mount_new(const char *fstype, const char *const *options, unsigned attrs,
 	return 0;
 }
 
+int lj_mount_overlay(const char *lower, const char *upper, unsigned attrs, int *mntfd)
+{
+	LJ_CLEANUP_FREE char *parent = lj_xstrdup(upper);
+	char *slash = strrchr(parent, '/');
+	if (slash)
+		*slash = '\0';
+	LJ_CLEANUP_FREE char *o1 = lj_xasprintf("lowerdir=%s", lower);
+	LJ_CLEANUP_FREE char *o2 = lj_xasprintf("upperdir=%s", upper);
+	LJ_CLEANUP_FREE char *o3 = lj_xasprintf("workdir=%s/work", slash ? parent : ".");
+	const char *opts[] = {o1, o2, o3, NULL};
+	return lj_mount_new("overlay", opts, attrs, mntfd);
+}
+
 /* Sets attributes on a mount tree, or on one mount without AT_RECURSIVE. */
 static int set_attrs(int mntfd, unsigned set, bool recursive)
 {
@@ -83,11 +96,7 @@ int lj_mounts_root(const struct lj_jail *j, int *rootfd, struct lj_error *err)
 				err, ENOENT,
 				"jail '%s': its template tree '%s' (overlay.lower) is gone",
 				j->name, j->overlay_lower);
-		LJ_CLEANUP_FREE char *lower = lj_xasprintf("lowerdir=%s", j->overlay_lower);
-		LJ_CLEANUP_FREE char *upper = lj_xasprintf("upperdir=%s", j->overlay_upper);
-		LJ_CLEANUP_FREE char *work = lj_xasprintf("workdir=%s", j->overlay_work);
-		const char *opts[] = {lower, upper, work, NULL};
-		int rc = lj_mount_new("overlay", opts, 0, &tree);
+		int rc = lj_mount_overlay(j->overlay_lower, j->overlay_upper, 0, &tree);
 		if (rc < 0)
 			return lj_error_set(err, -rc, "jail '%s': overlay of '%s' and '%s': %s",
 					    j->name, j->overlay_lower, j->overlay_upper,

@@ -35,6 +35,13 @@ int lj_devfs_mount(const struct lj_jail *j, const struct lj_mount *m, int target
 /* Attaches the detached mount mntfd onto targetfd. */
 int lj_mount_attach(int mntfd, int targetfd);
 
+/*
+ * A thin jail's tree: lower read-only below, upper (the jail's changes) on
+ * top, detached. overlayfs wants a work folder on upper's file system: it
+ * is upper's sibling named work.
+ */
+int lj_mount_overlay(const char *lower, const char *upper, unsigned attrs, int *mntfd);
+
 /* A new detached mount of a kernel file system with mount attributes. */
 int lj_mount_new(const char *fstype, const char *const *options, unsigned attrs, int *mntfd);
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "conf/conf.h"
 #include "linux/sys.h"
@@ -137,5 +138,13 @@ int lj_user_on_host(const char *jail, const char *user, struct lj_user *u, struc
 		}
 		count = got > count ? got : count * 2;
 	}
+	return 0;
+}
+
+int lj_user_become(const struct lj_user *u)
+{
+	if (setgroups(u->ngroups, u->groups) < 0 || setresgid(u->gid, u->gid, u->gid) < 0 ||
+	    setresuid(u->uid, u->uid, u->uid) < 0)
+		return -errno;
 	return 0;
 }

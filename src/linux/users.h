@@ -29,4 +29,10 @@ int lj_user_on_host(const char *jail, const char *user, struct lj_user *u, struc
 void lj_user_root(struct lj_user *u);
 void lj_user_release(struct lj_user *u);
 
+/*
+ * Becomes the user for good: groups, then gid, then uid (in that order, as
+ * the last step gives up the power to do the others). 0 or -errno.
+ */
+int lj_user_become(const struct lj_user *u);
+
 #endif

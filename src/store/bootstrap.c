@@ -132,14 +132,6 @@ static void bootstrap_line(void *ctx, const char *text)
 	}
 }
 
-static bool have(const char *prog)
-{
-	char *argv[] = {"sh", "-c", "command -v \"$0\" >/dev/null", (char *)prog, NULL};
-	int status = 1;
-	struct lj_error ignored = {0};
-	return lj_spawn_wait(argv, -1, &status, &ignored) == 0 && status == 0;
-}
-
 int store_bootstrap(const struct store_bootstrap *b, const char *target, struct lj_error *err)
 {
 	LJ_CLEANUP_FREE char *mirror = NULL;
@@ -160,7 +152,7 @@ int store_bootstrap(const struct store_bootstrap *b, const char *target, struct 
 		b->include ? lj_xasprintf("--include=%s", b->include) : NULL;
 	LJ_CLEANUP_FREE char *arch = NULL;
 	LJ_CLEANUP_FREE char *sync_in = NULL, *sync_out = NULL, *source = NULL, *cache_dir = NULL;
-	bool mm = have("mmdebstrap");
+	bool mm = lj_have_program("mmdebstrap");
 	if (mm) {
 		arch = b->arch ? lj_xasprintf("--architectures=%s", b->arch) : NULL;
 		/*
@@ -188,7 +180,7 @@ int store_bootstrap(const struct store_bootstrap *b, const char *target, struct 
 		argv[n++] = (char *)b->suite;
 		argv[n++] = (char *)target;
 		argv[n++] = source;
-	} else if (have("debootstrap")) {
+	} else if (lj_have_program("debootstrap")) {
 		arch = b->arch ? lj_xasprintf("--arch=%s", b->arch) : NULL;
 		cache_dir = lj_xasprintf("--cache-dir=%s", b->cache);
 		argv[n++] = "debootstrap";

@@ -19,14 +19,8 @@
 static int mount_overlay(const char *root, const char *lower, const char *upper,
 			 struct lj_error *err)
 {
-	LJ_CLEANUP_FREE char *work = lj_xstrdup(upper);
-	*strrchr(work, '/') = '\0';
-	LJ_CLEANUP_FREE char *o1 = lj_xasprintf("lowerdir=%s", lower);
-	LJ_CLEANUP_FREE char *o2 = lj_xasprintf("upperdir=%s", upper);
-	LJ_CLEANUP_FREE char *o3 = lj_xasprintf("workdir=%s/work", work);
-	const char *opts[] = {o1, o2, o3, NULL};
 	LJ_CLEANUP_CLOSE int mnt = -1;
-	int rc = lj_mount_new("overlay", opts, MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID, &mnt);
+	int rc = lj_mount_overlay(lower, upper, MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID, &mnt);
 	if (rc == 0 && move_mount(mnt, "", AT_FDCWD, root, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		rc = -errno;
 	return rc < 0 ? lj_error_set(err, -rc, "overlay on '%s': %s", root, strerror(-rc)) : 0;

@@ -22,23 +22,6 @@
 #include "store/template.h"
 #include "store/tree.h"
 
-int store_make_dirs(const char *path, struct lj_error *err)
-{
-	LJ_CLEANUP_FREE char *tmp = lj_xstrdup(path);
-	for (char *p = tmp + 1;; p++) {
-		if (*p == '/' || *p == '\0') {
-			char c = *p;
-			*p = '\0';
-			if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
-				return lj_error_set(err, errno, "'%s': %s", tmp, strerror(errno));
-			if (!c)
-				break;
-			*p = c;
-		}
-	}
-	return 0;
-}
-
 int store_check_name(const char *kind, const char *name, struct lj_error *err)
 {
 	if (conf_name_usable(name))
@@ -111,7 +94,7 @@ static int write_jail_conf(const struct lj_paths *paths, const char *name, const
 			   const struct store_template *t, const char *upper,
 			   const struct store_create_opts *o, struct lj_error *err)
 {
-	int rc = store_make_dirs(paths->conf_dir, err);
+	int rc = lj_make_dirs(paths->conf_dir, 0755, err);
 	if (rc < 0)
 		return rc;
 	LJ_CLEANUP_FREE char *file = conf_file_of(paths, name);
@@ -240,7 +223,7 @@ int store_jail_create(const struct lj_paths *paths, const char *name,
 	struct store_template t;
 	if ((rc = choose_template(paths, o->template, &t, err)) < 0)
 		return rc;
-	rc = store_make_dirs(paths->containers_dir, err);
+	rc = lj_make_dirs(paths->containers_dir, 0755, err);
 	if (rc == 0 && mkdir(dir, 0700) < 0)
 		rc = lj_error_set(err, errno, "'%s': %s", dir, strerror(errno));
 	if (rc < 0) {
@@ -290,7 +273,7 @@ static bool is_running(const struct lj_paths *paths, const char *name)
 	struct lj_error ignored = {0};
 	if (lj_state_read(paths, name, &s, &ignored) < 0)
 		return false;
-	int fd = s.pid > 0 ? lj_state_open_init(&s) : -1;
+	int fd = lj_state_open_init(&s);
 	lj_state_release(&s);
 	if (fd < 0)
 		return false;

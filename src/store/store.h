@@ -33,9 +33,6 @@ struct store_user_opts {
 /* Refuses a jail or template name that cannot be a file name (kind: "jail", "template"). */
 int store_check_name(const char *kind, const char *name, struct lj_error *err);
 
-/* mkdir -p, each new folder 0755. */
-int store_make_dirs(const char *path, struct lj_error *err);
-
 int store_jail_create(const struct lj_paths *paths, const char *name,
 		      const struct store_create_opts *o, struct lj_error *err);
 

@@ -176,7 +176,7 @@ static int fill_version(const struct lj_paths *paths, const struct store_templat
 	    !lj_str_eq(b.variant, "standard"))
 		return lj_error_usage(err, "variant '%s': use minbase, buildd or standard",
 				      b.variant);
-	int rc = store_make_dirs(paths->media_dir, err);
+	int rc = lj_make_dirs(paths->media_dir, 0755, err);
 	return rc < 0 ? rc : store_bootstrap(&b, tree, err);
 }
 
@@ -188,7 +188,7 @@ int store_template_create(const struct lj_paths *paths, const char *name,
 	LJ_CLEANUP_FREE char *dir = template_dir(paths, name);
 	if (access(dir, F_OK) == 0)
 		return lj_error_usage(err, "template '%s' already exists", name);
-	int rc = store_make_dirs(paths->templates_dir, err);
+	int rc = lj_make_dirs(paths->templates_dir, 0755, err);
 	if (rc < 0)
 		return rc;
 

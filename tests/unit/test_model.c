@@ -182,7 +182,6 @@ static void test_state_roundtrip(void **state)
 			     .phase = LJ_PHASE_RUNNING,
 			     .own_net = true,
 			     .caps = 0xb004adfb,
-			     .deny = 3,
 			     .seccomp = prog,
 			     .seccomp_len = 16,
 			     .nat = "10.0.5.0/24",
