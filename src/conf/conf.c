@@ -200,14 +200,7 @@ bool conf_names_equal(const char *a, const char *b)
 
 bool conf_parse_long(const char *s, long *out)
 {
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (end == s || *end || errno)
-		return false;
-	if (out)
-		*out = v;
-	return true;
+	return lj_parse_long(s, out);
 }
 
 /* jail(8)'s bool_param: valueless, "true" or a non-zero number, flipped by "no". */

@@ -11,4 +11,12 @@
  */
 int conf_load_defaults(struct conf *c, const char *conf_file, const char *conf_dir);
 
+/*
+ * The configuration as every command acting on jails reads it: file (or,
+ * when NULL, the default files), resolved and checked in mode. 0, or
+ * -EINVAL with every diagnostic in c, sorted, for the caller to report.
+ */
+int conf_load_checked(struct conf *c, const char *file, const char *conf_file,
+		      const char *conf_dir, enum conf_check_mode mode);
+
 #endif

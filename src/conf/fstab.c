@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/util.h"
+#include "base/util.h"
 
 /*
  * What a jail may mount. Device-backed types are left out on purpose: root in

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/util.h"
+#include "base/util.h"
 
 #define ONLY(...) ((const char *const[]){__VA_ARGS__, NULL})
 

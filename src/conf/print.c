@@ -6,7 +6,7 @@
  */
 #include "conf/conf.h"
 #include "conf/params.h"
-#include "core/json.h"
+#include "base/json.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -3,7 +3,7 @@
 #ifndef LJAIL_STORE_ARCHIVE_H
 #define LJAIL_STORE_ARCHIVE_H
 
-#include "core/error.h"
+#include "base/error.h"
 
 /*
  * Unpacks the tarball into target (an empty folder) with owners, modes,

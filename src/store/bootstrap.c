@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/spawn.h"
+#include "base/spawn.h"
 
 struct mirror_search {
 	const char *suite;

@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 
-#include "core/error.h"
+#include "base/error.h"
 
 struct store_bootstrap {
 	const char *suite;   /* bookworm */

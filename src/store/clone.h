@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#include "core/error.h"
+#include "base/error.h"
 
 /*
  * Makes DIR/root from the template tree. *method is "btrfs", "overlay" or
@@ -18,14 +18,5 @@
  */
 int store_clone(const char *template_root, const char *dir, bool thick, const char **method,
 		char **upper, struct lj_error *err);
-
-/* Is path on btrfs? */
-bool store_on_btrfs(const char *path);
-
-/* Makes PATH (which must not exist) a btrfs subvolume. */
-int store_btrfs_subvolume(const char *path, struct lj_error *err);
-
-/* Snapshots the subvolume src as dst (which must not exist). */
-int store_btrfs_snapshot(const char *src, const char *dst, bool readonly, struct lj_error *err);
 
 #endif

@@ -2,58 +2,23 @@
 #include "store/edit.h"
 
 #include <errno.h>
-#include <sched.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/spawn.h"
-#include "linux/mounts.h"
-#include "linux/sys.h"
+#include "base/spawn.h"
+#include "platform/platform.h"
 #include "store/tree.h"
-
-static int mount_overlay(const char *root, const char *lower, const char *upper,
-			 struct lj_error *err)
-{
-	LJ_CLEANUP_CLOSE int mnt = -1;
-	int rc = lj_mount_overlay(lower, upper, MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID, &mnt);
-	if (rc == 0 && move_mount(mnt, "", AT_FDCWD, root, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		rc = -errno;
-	return rc < 0 ? lj_error_set(err, -rc, "overlay on '%s': %s", root, strerror(-rc)) : 0;
-}
-
-struct edit {
-	const char *root, *lower, *upper;
-	int (*fn)(int rootfd, void *ctx, struct lj_error *err);
-	void *ctx;
-};
-
-/* In the child: a private mount namespace, the overlay, then fn on the tree. */
-static int edit_in_child(void *ctx, struct lj_error *err)
-{
-	struct edit *e = ctx;
-	/* Private: the overlay is seen by this process alone and goes with it. */
-	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return lj_error_set(err, errno, "private mount namespace: %s", strerror(errno));
-	int rc = e->upper ? mount_overlay(e->root, e->lower, e->upper, err) : 0;
-	if (rc < 0)
-		return rc;
-	int rootfd = open(e->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0)
-		return lj_error_set(err, errno, "'%s': %s", e->root, strerror(errno));
-	return e->fn(rootfd, e->ctx, err);
-}
 
 int store_edit_tree(const char *root, const char *lower, const char *upper,
 		    int (*fn)(int rootfd, void *ctx, struct lj_error *err), void *ctx,
 		    struct lj_error *err)
 {
-	struct edit e = {root, lower, upper, fn, ctx};
-	return lj_in_child(edit_in_child, &e, "editing the jail's tree", err);
+	return plat_tree_edit(root, lower, upper, fn, ctx, err);
 }
 
 static int hostname_edit(int rootfd, void *ctx, struct lj_error *err)
@@ -67,7 +32,7 @@ static int hostname_edit(int rootfd, void *ctx, struct lj_error *err)
 	/* /etc/hosts as the jail has it: a plain file inside the tree, or nothing. */
 	char hosts[65536];
 	size_t len = 0;
-	int fd = lj_open_in_root(rootfd, "/etc/hosts", O_RDONLY | O_NONBLOCK, 0);
+	int fd = plat_open_in_root(rootfd, "/etc/hosts", O_RDONLY | O_NONBLOCK, 0);
 	struct stat st;
 	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
 		ssize_t n = read(fd, hosts, sizeof(hosts));

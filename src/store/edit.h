@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "core/error.h"
+#include "base/error.h"
 
 /* Calls fn with the tree's root (an overlay of lower and upper when upper is set). */
 int store_edit_tree(const char *root, const char *lower, const char *upper,

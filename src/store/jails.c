@@ -12,9 +12,9 @@
 
 #include "conf/conf.h"
 #include "conf/files.h"
-#include "core/jail.h"
-#include "core/lifecycle.h"
-#include "core/state.h"
+#include "model/jail.h"
+#include "runtime/lifecycle.h"
+#include "runtime/running.h"
 #include "store/clone.h"
 #include "store/edit.h"
 #include "store/meta.h"
@@ -42,24 +42,23 @@ static char *conf_file_of(const struct lj_paths *paths, const char *name)
 	return lj_xasprintf("%s/%s.conf", paths->conf_dir, name);
 }
 
-/* The configuration as every command acting on jails reads it, checked for this host. */
+/*
+ * The configuration as every command acting on jails reads it, checked for
+ * this host; the first mistake is the error (config check lists them all).
+ */
 static int load_conf(const struct lj_paths *paths, const char *conf_file, struct conf *c,
 		     struct lj_error *err)
 {
 	conf_init(c);
-	int rc = conf_file ? conf_load_file(c, conf_file)
-			   : conf_load_defaults(c, paths->conf_file, paths->conf_dir);
-	if (rc == 0)
-		rc = conf_resolve(c);
-	if (rc == 0)
-		rc = conf_check(c, CONF_CHECK_HOST);
-	if (rc < 0 || c->ndiags) {
-		conf_diag_sort(c);
-		conf_diag_print(c, stderr);
-		conf_release(c);
-		return lj_error_usage(err, "the configuration has errors (ljail config check)");
-	}
-	return 0;
+	if (conf_load_checked(c, conf_file, paths->conf_file, paths->conf_dir, CONF_CHECK_HOST) ==
+	    0)
+		return 0;
+	const struct conf_diag *d = c->ndiags ? &c->diags[0] : NULL;
+	int rc = d ? lj_error_usage(err, "%s:%u:%u: %s (see ljail config check)", d->pos.file,
+				    d->pos.line, d->pos.col, d->msg)
+		   : lj_error_usage(err, "the configuration has errors (ljail config check)");
+	conf_release(c);
+	return rc;
 }
 
 /* The template a create uses: the one named, else debian-12, else the only one. */
@@ -269,16 +268,11 @@ int store_jail_create(const struct lj_paths *paths, const char *name,
 
 static bool is_running(const struct lj_paths *paths, const char *name)
 {
-	struct lj_state s;
+	struct rt_running r;
 	struct lj_error ignored = {0};
-	if (lj_state_read(paths, name, &s, &ignored) < 0)
-		return false;
-	int fd = lj_state_open_init(&s);
-	lj_state_release(&s);
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
+	bool running = rt_probe(paths, name, &r, &ignored) == 0 && r.pj;
+	rt_running_close(&r);
+	return running;
 }
 
 int store_jail_destroy(const struct lj_paths *paths, const char *conf_file, const char *name,
@@ -375,7 +369,7 @@ int store_useradd(const struct lj_paths *paths, const char *conf_file, const cha
 				      "digits, '_', '-' and '.'",
 				      user);
 	long uid;
-	if (o->uid && (!conf_parse_long(o->uid, &uid) || uid < 0))
+	if (o->uid && (!lj_parse_long(o->uid, &uid) || uid < 0))
 		return lj_error_usage(err, "--uid '%s' is not a number", o->uid);
 	char *argv[] = {"/bin/sh",
 			"-c",

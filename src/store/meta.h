@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "core/error.h"
+#include "base/error.h"
 
 struct store_meta {
 	char **keys, **values;

@@ -9,8 +9,8 @@
 
 #include <stdbool.h>
 
-#include "core/error.h"
-#include "core/paths.h"
+#include "base/error.h"
+#include "base/paths.h"
 
 struct store_create_opts {
 	const char *template; /* NULL: debian-12, or the only template */

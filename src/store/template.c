@@ -12,15 +12,15 @@
 #include <unistd.h>
 
 #include "conf/conf.h"
-#include "core/jail.h"
-#include "core/lifecycle.h"
+#include "model/jail.h"
+#include "runtime/lifecycle.h"
 #include "store/archive.h"
 #include "store/bootstrap.h"
 #include "store/clone.h"
 #include "store/meta.h"
 #include "store/store.h"
 #include "store/tree.h"
-#include "linux/sys.h"
+#include "platform/platform.h"
 
 void store_template_release(struct store_template *t)
 {
@@ -97,9 +97,9 @@ int store_template_find(const struct lj_paths *paths, const char *name, struct s
 static char *tree_codename(int rootfd)
 {
 	LJ_CLEANUP_CLOSE int fd =
-		lj_open_in_root(rootfd, "/etc/os-release", O_RDONLY | O_NONBLOCK, 0);
+		plat_open_in_root(rootfd, "/etc/os-release", O_RDONLY | O_NONBLOCK, 0);
 	if (fd < 0)
-		fd = lj_open_in_root(rootfd, "/usr/lib/os-release", O_RDONLY | O_NONBLOCK, 0);
+		fd = plat_open_in_root(rootfd, "/usr/lib/os-release", O_RDONLY | O_NONBLOCK, 0);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
 		return lj_xstrdup("-");
@@ -143,9 +143,9 @@ static int fill_version(const struct lj_paths *paths, const struct store_templat
 			const char *tree, const char *suite, struct lj_error *err)
 {
 	/* On btrfs each version is a subvolume, so that jails can be snapshots of it. */
-	bool subvol = store_on_btrfs(paths->templates_dir);
+	bool subvol = plat_clone_supported(paths->templates_dir);
 	if (subvol) {
-		int rc = store_btrfs_subvolume(tree, err);
+		int rc = plat_clone_volume(tree, err);
 		if (rc < 0)
 			return rc;
 	}
@@ -292,7 +292,7 @@ int store_template_update(const struct lj_paths *paths, const char *name, struct
 	store_remove_tree(part, &ignored);
 
 	/* The next version starts as a copy: the current one stays as its jails know it. */
-	rc = store_on_btrfs(t.root) ? store_btrfs_snapshot(t.root, part, false, err)
+	rc = plat_clone_supported(t.root) ? plat_clone_snapshot(t.root, part, false, err)
 				    : store_copy_tree(t.root, part, err);
 	char *argv[] = {"/bin/sh", "-c",
 			"export DEBIAN_FRONTEND=noninteractive; apt-get update && "

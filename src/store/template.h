@@ -12,8 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/error.h"
-#include "core/paths.h"
+#include "base/error.h"
+#include "base/paths.h"
 
 struct store_template_opts {
 	const char *suite;   /* default bookworm */

@@ -10,40 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/spawn.h"
-#include "linux/sys.h"
-
-static int mount_id(int fd, uint64_t *id)
-{
-	struct statx stx;
-	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) < 0)
-		return -errno;
-	*id = stx.stx_mnt_id;
-	return 0;
-}
-
-/* Is any mount point at or below path, in ljail's own mount namespace? */
-static const char *mount_below(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	if (!f)
-		return NULL;
-	size_t plen = strlen(path);
-	const char *found = NULL;
-	char line[4096];
-	while (!found && fgets(line, sizeof(line), f)) {
-		char point[4096];
-		/* Field 5 is the mount point; spaces in it are written as \040. */
-		if (sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1)
-			continue;
-		if (!strncmp(point, path, plen) && (point[plen] == '/' || point[plen] == '\0')) {
-			snprintf(buf, len, "%s", point);
-			found = buf;
-		}
-	}
-	fclose(f);
-	return found;
-}
+#include "base/spawn.h"
+#include "platform/platform.h"
 
 /* Removes everything in the folder dirfd; never leaves its mount. */
 static int empty_dir(int dirfd, uint64_t mnt, const char *where, struct lj_error *err)
@@ -77,7 +45,7 @@ static int empty_dir(int dirfd, uint64_t mnt, const char *where, struct lj_error
 			openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		uint64_t sub_mnt = 0;
 		LJ_CLEANUP_FREE char *subwhere = lj_xasprintf("%s/%s", where, e->d_name);
-		if (sub < 0 || mount_id(sub, &sub_mnt) < 0) {
+		if (sub < 0 || plat_mount_id(sub, &sub_mnt) < 0) {
 			rc = lj_error_set(err, errno, "'%s': %s", subwhere, strerror(errno));
 			break;
 		}
@@ -99,7 +67,7 @@ static int empty_dir(int dirfd, uint64_t mnt, const char *where, struct lj_error
 int store_remove_tree(const char *path, struct lj_error *err)
 {
 	char point[4096];
-	const char *busy = mount_below(path, point, sizeof(point));
+	const char *busy = plat_mount_below(path, point, sizeof(point));
 	if (busy)
 		return lj_error_set(err, EBUSY, "'%s' is mounted; unmount it first", busy);
 	LJ_CLEANUP_CLOSE int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -108,7 +76,7 @@ int store_remove_tree(const char *path, struct lj_error *err)
 			       ? 0
 			       : lj_error_set(err, errno, "'%s': %s", path, strerror(errno));
 	uint64_t mnt = 0;
-	if (mount_id(fd, &mnt) < 0)
+	if (plat_mount_id(fd, &mnt) < 0)
 		return lj_error_set(err, errno, "'%s': %s", path, strerror(errno));
 	int rc = empty_dir(fd, mnt, path, err);
 	if (rc == 0 && rmdir(path) < 0)
@@ -172,7 +140,7 @@ static int size_walk(int dirfd, uint64_t mnt, uint64_t *bytes, struct inode_key 
 			int sub = openat(dirfd, e->d_name,
 					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			uint64_t sub_mnt = 0;
-			if (sub >= 0 && mount_id(sub, &sub_mnt) == 0 && sub_mnt == mnt)
+			if (sub >= 0 && plat_mount_id(sub, &sub_mnt) == 0 && sub_mnt == mnt)
 				size_walk(sub, mnt, bytes, seen, nseen, capseen);
 			if (sub >= 0)
 				close(sub);
@@ -188,7 +156,7 @@ int store_tree_size(const char *path, uint64_t *bytes, struct lj_error *err)
 	uint64_t mnt = 0;
 	struct stat st;
 	*bytes = 0;
-	if (fd < 0 || mount_id(fd, &mnt) < 0 || fstat(fd, &st) < 0)
+	if (fd < 0 || plat_mount_id(fd, &mnt) < 0 || fstat(fd, &st) < 0)
 		return lj_error_set(err, errno, "'%s': %s", path, strerror(errno));
 	*bytes = (uint64_t)st.st_blocks * 512;
 	struct inode_key *seen = NULL;
@@ -206,7 +174,7 @@ static int open_parent(int rootfd, const char *path, const char **base)
 	*base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	if (slash)
 		*slash = '\0';
-	return lj_open_in_root(rootfd, slash && *dir ? dir : "/", O_PATH | O_DIRECTORY, 0);
+	return plat_open_in_root(rootfd, slash && *dir ? dir : "/", O_PATH | O_DIRECTORY, 0);
 }
 
 /*

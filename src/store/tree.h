@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "core/error.h"
+#include "base/error.h"
 
 /*
  * Removes PATH and everything below it. Refuses (before removing anything)

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "core/state.h"
+#include "runtime/state.h"
 #include "store/meta.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			return 0;
 		struct lj_state s;
 		if (lj_state_parse(f, &s, head) == 0)
-			(void)s.jid;
+			(void)lj_kv_get(&s.plat, "pid");
 		lj_state_release(&s);
 		fclose(f);
 	}

@@ -502,14 +502,14 @@ def test_a_start_killed_halfway_is_cleaned_by_the_next(lj):
     p = subprocess.Popen([LJAIL, "start", "t1"], env=env)
     state = lj.run_dir() / "t1.state"
     for _ in range(200):
-        if state.exists() and "pid=0" not in state.read_text():
+        if state.exists() and "plat.pid=0" not in state.read_text():
             break
         time.sleep(0.05)
     time.sleep(0.2)
     p.send_signal(signal.SIGKILL)
     p.wait()
     # The jail's init dies with the ljail that was making it.
-    pid = int(re.search(r"^pid=(\d+)$", state.read_text(), re.M).group(1))
+    pid = int(re.search(r"^plat.pid=(\d+)$", state.read_text(), re.M).group(1))
     for _ in range(100):
         if not os.path.exists(f"/proc/{pid}") or \
                 open(f"/proc/{pid}/stat").read().split(") ")[1][0] == "Z":

@@ -6,15 +6,18 @@
  */
 #include "helpers.h"
 
+#include <unistd.h>
+
 #include <linux/capability.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/jail.h"
-#include "core/order.h"
-#include "core/paths.h"
-#include "core/state.h"
-#include "linux/net.h"
+#include "model/jail.h"
+#include "model/order.h"
+#include "base/paths.h"
+#include "runtime/running.h"
+#include "platform/linux/confine.h"
+#include "platform/linux/net.h"
 #include "store/edit.h"
 #include "store/meta.h"
 
@@ -56,11 +59,14 @@ static void test_jail_defaults(void **state)
 	assert_false(j.persist);
 	assert_int_equal(j.devfs_ruleset, 4);
 	assert_int_equal(j.stop_timeout, 10);
-	assert_true(j.deny & LJ_DENY_RAW_SOCKETS);
-	assert_true(j.caps & (1ULL << CAP_NET_RAW)); /* kept: see allow.raw_sockets */
-	assert_false(j.caps & (1ULL << CAP_SYS_ADMIN));
-	assert_false(j.caps & (1ULL << CAP_SYS_PTRACE));
-	assert_false(j.caps & (1ULL << CAP_MKNOD));
+	/* What the Linux platform makes of the powers. */
+	uint64_t caps = lx_jail_caps(&j);
+	assert_true(lx_jail_deny(&j) & LJ_DENY_RAW_SOCKETS);
+	assert_true(caps & (1ULL << CAP_NET_RAW)); /* kept: see allow.raw_sockets */
+	assert_false(caps & (1ULL << CAP_SYS_ADMIN));
+	assert_false(caps & (1ULL << CAP_SYS_PTRACE));
+	assert_false(caps & (1ULL << CAP_MKNOD));
+	assert_false(caps & (1ULL << CAP_NET_ADMIN));
 	lj_jail_release(&j);
 }
 
@@ -80,8 +86,9 @@ static void test_jail_mounts_and_powers(void **state)
 	assert_false(j.own_uts);
 	assert_false(j.own_net);
 	assert_true(j.persist);
-	assert_true(j.caps & (1ULL << CAP_IPC_LOCK));
-	assert_false(j.deny & LJ_DENY_RAW_SOCKETS);
+	assert_true(j.powers.mlock && j.powers.raw_sockets);
+	assert_true(lx_jail_caps(&j) & (1ULL << CAP_IPC_LOCK));
+	assert_false(lx_jail_deny(&j) & LJ_DENY_RAW_SOCKETS);
 	/* jail(8)'s order: the mount lines, then devfs, then procfs. */
 	assert_int_equal(j.nmounts, 4);
 	assert_int_equal(j.mounts[0].kind, LJ_MOUNT_TMPFS);
@@ -172,38 +179,48 @@ static void test_state_roundtrip(void **state)
 	struct lj_paths paths;
 	struct lj_error err = {0};
 	assert_int_equal(lj_paths_init(&paths, dir, &err), 0);
-	unsigned char prog[16] = {0, 1, 2, 0xfe, 0xff, 9};
-	char *params[] = {"name=a", "host.hostname=\"line\\nbreak\""};
-	struct lj_state s = {.name = "a",
-			     .path = "/srv/a",
-			     .hostname = "a.example",
-			     .pid = 123,
-			     .starttime = 456,
+	char *values[] = {"line\nbreak", "two, with \\ and \""};
+	struct lj_state s = {.name = lj_xstrdup("a"),
+			     .path = lj_xstrdup("/srv/a"),
+			     .hostname = lj_xstrdup("a.example"),
 			     .phase = LJ_PHASE_RUNNING,
-			     .own_net = true,
-			     .caps = 0xb004adfb,
-			     .seccomp = prog,
-			     .seccomp_len = 16,
-			     .nat = "10.0.5.0/24",
-			     .params = params,
-			     .nparams = 2};
-	assert_int_equal(lj_state_claim(&paths, &s, &err), 0);
+			     .persist = true};
+	lj_kv_add(&s.plat, "pid", "123");
+	lj_kv_add(&s.plat, "moved", "eth5");
+	lj_kv_add(&s.plat, "moved", "eth6\nsecond line");
+	lj_state_add_param(&s, "persist", NULL, 0, false);
+	lj_state_add_param(&s, "mount", values, 2, false);
+	lj_state_add_param(&s, "allow.mount", NULL, 0, true);
+	assert_int_equal(rt_claim(&paths, &s, &err), 0);
 	assert_int_equal(s.jid, 1);
 	struct lj_state r;
 	assert_int_equal(lj_state_read(&paths, "a", &r, &err), 0);
 	assert_int_equal(r.jid, 1);
-	assert_int_equal(r.pid, 123);
-	assert_int_equal(r.starttime, 456);
+	assert_string_equal(r.path, "/srv/a");
+	assert_string_equal(r.hostname, "a.example");
 	assert_int_equal(r.phase, LJ_PHASE_RUNNING);
-	assert_true(r.own_net);
-	assert_int_equal(r.caps, 0xb004adfb);
-	assert_int_equal(r.seccomp_len, 16);
-	assert_memory_equal(r.seccomp, prog, 16);
-	assert_string_equal(r.nat, "10.0.5.0/24");
-	assert_int_equal(r.nparams, 2);
-	assert_string_equal(r.params[1], "host.hostname=\"line\\nbreak\"");
+	assert_true(r.persist);
+	assert_int_equal(r.plat.n, 3);
+	assert_string_equal(lj_kv_get(&r.plat, "pid"), "123");
+	assert_string_equal(r.plat.items[2].value, "eth6\nsecond line");
+	assert_int_equal(r.nparams, 3);
+	assert_string_equal(r.params[0].name, "persist");
+	assert_int_equal(r.params[0].nvalues, 0);
+	assert_int_equal(r.params[1].nvalues, 2);
+	assert_string_equal(r.params[1].values[0], "line\nbreak");
+	assert_string_equal(r.params[1].values[1], "two, with \\ and \"");
+	assert_true(r.params[2].negated);
 	lj_state_release(&r);
+	lj_state_release(&s);
 	assert_int_equal(lj_state_read(&paths, "b", &r, &err), -ENOENT);
+
+	/* A second jail gets the next jid while the first one's is taken. */
+	struct lj_state s2 = {.name = lj_xstrdup("b"), .path = lj_xstrdup("/srv/b")};
+	lj_kv_addf(&s2.plat, "pid", "%d", (int)getpid());
+	assert_int_equal(rt_claim(&paths, &s2, &err), 0);
+	assert_int_equal(s2.jid, 1); /* a's record names no live process: its jid is free */
+	lj_state_release(&s2);
+	assert_int_equal(lj_state_remove(&paths, "b", &err), 0);
 
 	/* A lock is held once. */
 	int fd, fd2;

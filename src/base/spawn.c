@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "base/spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/pidfd.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static int start(char *const argv[], int out_fd, pid_t *pid, struct lj_error *err)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	if (out_fd >= 0) {
+		posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
+		posix_spawn_file_actions_adddup2(&fa, out_fd, 2);
+	}
+	int rc = posix_spawnp(pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc != 0)
+		return lj_error_set(err, rc, "%s: %s", argv[0], strerror(rc));
+	return 0;
+}
+
+int lj_wait(pid_t pid, long timeout, int *status)
+{
+	int rc = 0;
+	if (timeout > 0) {
+		int pfd = pidfd_open(pid, 0);
+		if (pfd >= 0) {
+			struct pollfd p = {.fd = pfd, .events = POLLIN};
+			int n;
+			while ((n = poll(&p, 1, (int)(timeout * 1000))) < 0 && errno == EINTR)
+				;
+			if (n == 0) {
+				pidfd_send_signal(pfd, SIGKILL, NULL, 0);
+				rc = -ETIMEDOUT;
+			}
+			close(pfd);
+		}
+	}
+	int ws;
+	while (waitpid(pid, &ws, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	*status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+	return rc;
+}
+
+bool lj_have_program(const char *prog)
+{
+	const char *path = getenv("PATH");
+	LJ_CLEANUP_FREE char *dirs = lj_xstrdup(
+		path && *path ? path
+			      : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	char *save = NULL;
+	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		LJ_CLEANUP_FREE char *file = lj_xasprintf("%s/%s", d, prog);
+		if (access(file, X_OK) == 0)
+			return true;
+	}
+	return false;
+}
+
+int lj_spawn_wait(char *const argv[], int out_fd, int *status, struct lj_error *err)
+{
+	pid_t pid;
+	fflush(NULL);
+	int rc = start(argv, out_fd, &pid, err);
+	if (rc < 0)
+		return rc;
+	rc = lj_wait(pid, 0, status);
+	return rc < 0 ? lj_error_set(err, -rc, "%s: %s", argv[0], strerror(-rc)) : 0;
+}
+
+int lj_spawn_lines(char *const argv[], void (*line)(void *ctx, const char *text), void *ctx,
+		   int *status, struct lj_error *err)
+{
+	int p[2];
+	pid_t pid;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return lj_error_set(err, errno, "pipe: %s", strerror(errno));
+	fflush(NULL);
+	int rc = start(argv, p[1], &pid, err);
+	close(p[1]);
+	if (rc < 0) {
+		close(p[0]);
+		return rc;
+	}
+	FILE *f = fdopen(p[0], "r");
+	LJ_CLEANUP_FREE char *buf = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	while (f && (n = getline(&buf, &cap, f)) >= 0) {
+		/* Progress bars redraw with \r: each redraw counts as a line. */
+		for (char *s = buf, *e; *s; s = e) {
+			e = s + strcspn(s, "\r\n");
+			char c = *e;
+			*e = '\0';
+			if (*s)
+				line(ctx, s);
+			if (c)
+				e++;
+		}
+	}
+	if (f)
+		fclose(f);
+	else
+		close(p[0]);
+	rc = lj_wait(pid, 0, status);
+	return rc < 0 ? lj_error_set(err, -rc, "%s: %s", argv[0], strerror(-rc)) : 0;
+}
+
+int lj_in_child(int (*fn)(void *ctx, struct lj_error *err), void *ctx, const char *what,
+		struct lj_error *err)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return lj_error_set(err, errno, "pipe: %s", strerror(errno));
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct lj_error e = {0};
+		close(p[0]);
+		int rc = fn(ctx, &e);
+		if (rc < 0) {
+			ssize_t ignored = write(p[1], &e, sizeof(e));
+			(void)ignored;
+		}
+		_exit(rc < 0 ? 1 : 0);
+	}
+	close(p[1]);
+	if (pid < 0) {
+		close(p[0]);
+		return lj_error_set(err, errno, "fork: %s", strerror(errno));
+	}
+	struct lj_error child = {0};
+	ssize_t n = read(p[0], &child, sizeof(child));
+	close(p[0]);
+	int status;
+	int rc = lj_wait(pid, 0, &status);
+	if (rc == 0 && status == 0)
+		return 0;
+	if (n == (ssize_t)sizeof(child)) {
+		child.msg[sizeof(child.msg) - 1] = '\0';
+		*err = child;
+		return -(child.code ? child.code : EIO);
+	}
+	return lj_error_set(err, EIO, "%s failed", what);
+}

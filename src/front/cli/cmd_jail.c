@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * ljail start | stop | restart [-a] [NAME...]: jail -c, jail -r and jail -rc.
+ * Each jail succeeds or fails on its own, as in jail(8); the exit status is 1
+ * when any failed.
+ */
+#include "front/cli/cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/jail.h"
+#include "runtime/lifecycle.h"
+#include "model/order.h"
+#include "runtime/state.h"
+
+enum action { START, STOP, RESTART };
+
+static int act_on(struct cli *cli, enum action action, struct conf_jail *cj, const char *name)
+{
+	struct lj_error err = {0};
+	struct lj_jail j = {0};
+	int rc = 0;
+
+	if (cj && (rc = lj_jail_from_conf(&j, cj, &err)) < 0)
+		return cli_print_error(&err);
+	if (action == STOP || action == RESTART) {
+		rc = lj_stop(&cli->paths, name, cj ? &j : NULL, &err);
+		if (rc == 0 && cli->verbosity >= 0)
+			printf("%s: removed\n", name);
+	}
+	if (rc == 0 && (action == START || action == RESTART)) {
+		rc = lj_start(&cli->paths, &j, &err);
+		if (rc == 0 && cli->verbosity >= 0)
+			printf("%s: created\n", name);
+	}
+	lj_jail_release(&j);
+	return rc < 0 ? cli_print_error(&err) : LJ_EXIT_OK;
+}
+
+/* Running jails to stop with -a that the configuration no longer names. */
+static void add_running(struct cli *cli, struct conf *c, char ***extra, size_t *nextra)
+{
+	char **names;
+	size_t n, cap = 0;
+	struct lj_error ignored = {0};
+	if (lj_state_names(&cli->paths, &names, &n, &ignored) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (!conf_find_jail(c, names[i]))
+			*LJ_VEC_PUSH(*extra, *nextra, cap) = names[i];
+		else
+			free(names[i]);
+	}
+	free(names);
+}
+
+/* The name of a jail that order[i] depends on and that failed, or NULL. */
+static const char *failed_dependency(struct conf_jail **order, const bool *failed, size_t i)
+{
+	const struct conf_param *dep = conf_jail_param(order[i], "depend");
+	for (size_t d = 0; dep && d < dep->nvalues; d++)
+		for (size_t k = 0; k < i; k++)
+			if (failed[k] && lj_str_eq(order[k]->name, dep->values[d]))
+				return order[k]->name;
+	return NULL;
+}
+
+static int run_action(struct cli *cli, enum action action, int argc, char **argv)
+{
+	const struct cli_command *cmd = cli_find_command(argv[0]);
+	bool all = false;
+	int opt;
+
+	while ((opt = cli_getopt(cli, argc, argv, "a", NULL)) != -1) {
+		if (opt != 'a')
+			return LJ_EXIT_USAGE;
+		all = true;
+	}
+	if (all == (optind < argc))
+		return cli_usage_error(cmd, all ? "-a and jail names cannot be used together"
+						: "name a jail, or use -a for all of them");
+
+	struct conf c;
+	conf_init(&c);
+	int status = cli_load_config(cli, &c, CONF_CHECK_HOST);
+	struct conf_jail **order = NULL;
+	size_t n = 0;
+	struct lj_error err = {0};
+	char **extra = NULL;
+	size_t nextra = 0;
+
+	/* Stopping a running jail needs no configuration for it; starting does. */
+	if (status == LJ_EXIT_OK && !all && action == STOP) {
+		size_t cap = 0;
+		for (int i = optind; i < argc; i++)
+			if (!conf_find_jail(&c, argv[i]))
+				*LJ_VEC_PUSH(extra, nextra, cap) = lj_xstrdup(argv[i]);
+	}
+	if (status == LJ_EXIT_OK) {
+		char **names = argv + optind;
+		size_t count = all ? 0 : (size_t)(argc - optind);
+		/* Names with no configuration (only stoppable) are left out of the order. */
+		char **known = lj_xcalloc(count + 1, sizeof(*known));
+		size_t nknown = 0;
+		for (size_t i = 0; i < count; i++)
+			if (conf_find_jail(&c, names[i]) || action != STOP)
+				known[nknown++] = names[i];
+		if ((all || nknown) &&
+		    lj_order_jails(&c, known, nknown, action != STOP, &order, &n, &err) < 0)
+			status = cli_print_error(&err);
+		free(known);
+		if (all && action == STOP)
+			add_running(cli, &c, &extra, &nextra);
+	}
+	if (status == LJ_EXIT_OK) {
+		if (action == STOP) {
+			/* Dependents go first: stop in the reverse of the start order. */
+			for (size_t i = 0; i < nextra; i++)
+				if (act_on(cli, STOP, NULL, extra[i]) != LJ_EXIT_OK)
+					status = LJ_EXIT_FAILED;
+			for (size_t i = n; i-- > 0;) {
+				/* -a stops the jails that run, and leaves the others be. */
+				if (all) {
+					struct lj_state s;
+					if (lj_state_read(&cli->paths, order[i]->name, &s, &err) <
+					    0)
+						continue;
+					lj_state_release(&s);
+				}
+				if (act_on(cli, STOP, order[i], order[i]->name) != LJ_EXIT_OK)
+					status = LJ_EXIT_FAILED;
+			}
+		} else {
+			bool *failed = lj_xcalloc(n + 1, sizeof(bool));
+			for (size_t i = 0; i < n; i++) {
+				const char *dep = failed_dependency(order, failed, i);
+				if (dep) {
+					fprintf(stderr,
+						"ljail: jail '%s': not started: it depends on "
+						"'%s', which failed\n",
+						order[i]->name, dep);
+					failed[i] = true;
+				} else {
+					failed[i] = act_on(cli, action, order[i], order[i]->name) !=
+						    LJ_EXIT_OK;
+				}
+				if (failed[i])
+					status = LJ_EXIT_FAILED;
+			}
+			free(failed);
+		}
+	}
+	for (size_t i = 0; i < nextra; i++)
+		free(extra[i]);
+	free(extra);
+	free(order);
+	conf_release(&c);
+	return status;
+}
+
+int cli_cmd_start(struct cli *cli, int argc, char **argv)
+{
+	return run_action(cli, START, argc, argv);
+}
+
+int cli_cmd_stop(struct cli *cli, int argc, char **argv)
+{
+	return run_action(cli, STOP, argc, argv);
+}
+
+int cli_cmd_restart(struct cli *cli, int argc, char **argv)
+{
+	return run_action(cli, RESTART, argc, argv);
+}

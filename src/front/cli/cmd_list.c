@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * ljail list [-v] [-n] [-j NAME [PARAM...]]: the running jails, as jls(8)
+ * shows them. The run state is the source, not the configuration: a jail is
+ * listed as it was started.
+ */
+#include "front/cli/cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/json.h"
+#include "runtime/running.h"
+
+static const struct lj_state_param *find_param(const struct lj_state *s, const char *name)
+{
+	for (size_t i = 0; i < s->nparams; i++)
+		if (lj_str_eq(s->params[i].name, name))
+			return &s->params[i];
+	return NULL;
+}
+
+/* "name=value" as `ljail config show` prints a parameter (caller frees). */
+static char *param_text(const struct lj_state_param *p)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f)
+		return lj_xstrdup(p->name);
+	struct conf_param cp = {.name = p->name, .values = p->values, .nvalues = p->nvalues};
+	conf_print_param(f, &cp);
+	fclose(f);
+	return text;
+}
+
+/* A parameter's value as `config show` prints it, or NULL (caller frees). */
+static char *param_value(const struct lj_state *s, const char *name)
+{
+	const struct lj_state_param *p = find_param(s, name);
+	if (!p)
+		return NULL;
+	LJ_CLEANUP_FREE char *text = param_text(p);
+	const char *eq = strchr(text, '=');
+	return lj_xstrdup(eq ? eq + 1 : "");
+}
+
+/* jls's names for what the run state holds itself, else the parameter (caller frees). */
+static char *known_value(const struct rt_running *r, const char *name)
+{
+	const struct lj_state *s = &r->state;
+	struct lj_kvlist facts = {0};
+	plat_describe(r->pj, &facts);
+	const char *fact = lj_kv_get(&facts, name);
+	char *v = fact ? lj_xstrdup(fact) : NULL;
+	lj_kv_release(&facts);
+	if (v)
+		return v;
+	if (lj_str_eq(name, "jid"))
+		return lj_xasprintf("%ld", s->jid);
+	if (lj_str_eq(name, "name"))
+		return lj_xstrdup(s->name);
+	if (lj_str_eq(name, "path"))
+		return lj_xstrdup(s->path);
+	if (lj_str_eq(name, "host.hostname"))
+		return lj_xstrdup(s->hostname);
+	return param_value(s, name);
+}
+
+/* jls shows the first address alone: no interface, no prefix, no second address. */
+static char *first_address(const struct lj_state *s)
+{
+	const struct lj_state_param *p = find_param(s, "ip4.addr");
+	if (!p || !p->nvalues)
+		p = find_param(s, "ip6.addr");
+	if (!p || !p->nvalues)
+		return lj_xstrdup("");
+	const char *v = p->values[0];
+	const char *bar = strchr(v, '|');
+	if (bar)
+		v = bar + 1;
+	return lj_xstrndup(v, strcspn(v, "/"));
+}
+
+static void print_table(const struct rt_running *jails, size_t n)
+{
+	printf("   JID  IP Address      Hostname                      Path\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct lj_state *s = &jails[i].state;
+		LJ_CLEANUP_FREE char *ip = first_address(s);
+		printf("%6ld  %-15.15s %-29.29s %.74s\n", s->jid, ip, s->hostname, s->path);
+	}
+}
+
+static void print_all(const struct rt_running *r)
+{
+	const struct lj_state *s = &r->state;
+	struct lj_kvlist facts = {0};
+	plat_describe(r->pj, &facts);
+	printf("jid=%ld name=%s path=%s host.hostname=%s", s->jid, s->name, s->path, s->hostname);
+	for (size_t i = 0; i < facts.n; i++)
+		printf(" %s=%s", facts.items[i].key, facts.items[i].value);
+	lj_kv_release(&facts);
+	for (size_t i = 0; i < s->nparams; i++) {
+		const char *name = s->params[i].name;
+		if (lj_str_eq(name, "name") || lj_str_eq(name, "path") ||
+		    lj_str_eq(name, "host.hostname") || lj_str_eq(name, "jid"))
+			continue;
+		LJ_CLEANUP_FREE char *text = param_text(&s->params[i]);
+		printf(" %s", text);
+	}
+	putchar('\n');
+}
+
+static void print_json(const struct rt_running *jails, size_t n)
+{
+	fputs("{\"jails\":[", stdout);
+	for (size_t i = 0; i < n; i++) {
+		const struct lj_state *s = &jails[i].state;
+		printf("%s{\"jid\":%ld,\"name\":", i ? "," : "", s->jid);
+		lj_json_string(stdout, s->name);
+		fputs(",\"hostname\":", stdout);
+		lj_json_string(stdout, s->hostname);
+		fputs(",\"path\":", stdout);
+		lj_json_string(stdout, s->path);
+		struct lj_kvlist facts = {0};
+		plat_describe(jails[i].pj, &facts);
+		for (size_t k = 0; k < facts.n; k++) {
+			const char *v = facts.items[k].value;
+			putchar(',');
+			lj_json_string(stdout, facts.items[k].key);
+			putchar(':');
+			if (lj_parse_long(v, NULL))
+				fputs(v, stdout);
+			else
+				lj_json_string(stdout, v);
+		}
+		lj_kv_release(&facts);
+		printf(",\"persist\":%s,\"parameters\":{", s->persist ? "true" : "false");
+		for (size_t k = 0; k < s->nparams; k++) {
+			LJ_CLEANUP_FREE char *value = param_value(s, s->params[k].name);
+			printf("%s", k ? "," : "");
+			lj_json_string(stdout, s->params[k].name);
+			putchar(':');
+			lj_json_string(stdout, s->params[k].nvalues ? value : "true");
+		}
+		fputs("}}", stdout);
+	}
+	fputs("]}\n", stdout);
+}
+
+/* jls -j NAME PARAM...: the values, or name=value pairs with -n. */
+static int print_chosen(const struct rt_running *s, char **params, int nparams, bool names)
+{
+	for (int i = 0; i < nparams; i++) {
+		LJ_CLEANUP_FREE char *v = known_value(s, params[i]);
+		if (names)
+			printf("%s%s=%s", i ? " " : "", params[i], v ? v : "");
+		else
+			printf("%s%s", i ? " " : "", v ? v : "");
+	}
+	putchar('\n');
+	return LJ_EXIT_OK;
+}
+
+static void print_one(const struct rt_running *r, bool json, bool verbose)
+{
+	if (json)
+		print_json(r, 1);
+	else if (verbose)
+		print_all(r);
+	else
+		print_table(r, 1);
+}
+
+int cli_cmd_list(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_command *cmd = cli_find_command("list");
+	const char *only = NULL;
+	bool names = false;
+	int opt;
+
+	while ((opt = cli_getopt(cli, argc, argv, "j:n", NULL)) != -1) {
+		switch (opt) {
+		case 'j': only = optarg; break;
+		case 'n': names = true; break;
+		default: return LJ_EXIT_USAGE;
+		}
+	}
+	if (!only && optind < argc)
+		return cli_usage_error(cmd, "parameters can only be named with -j NAME");
+
+	struct lj_error err = {0};
+	size_t n;
+	struct rt_running *jails;
+	if (rt_running_list(&cli->paths, &jails, &n, &err) < 0)
+		return cli_print_error(&err);
+	int status = LJ_EXIT_OK;
+	bool verbose = cli->verbosity > 0;
+	if (only) {
+		const struct rt_running *found = NULL;
+		for (size_t i = 0; i < n && !found; i++) {
+			char num[32];
+			snprintf(num, sizeof(num), "%ld", jails[i].state.jid);
+			if (lj_str_eq(jails[i].state.name, only) || lj_str_eq(num, only))
+				found = &jails[i];
+		}
+		if (!found) {
+			fprintf(stderr, "ljail: jail '%s' is not running\n", only);
+			status = LJ_EXIT_FAILED;
+		} else if (optind < argc) {
+			status = print_chosen(found, argv + optind, argc - optind, names);
+		} else {
+			print_one(found, cli->json, verbose || names);
+		}
+	} else if (cli->json) {
+		print_json(jails, n);
+	} else if (verbose || names) {
+		for (size_t i = 0; i < n; i++)
+			print_all(&jails[i]);
+	} else {
+		print_table(jails, n);
+	}
+	rt_running_free(jails, n);
+	return status;
+}

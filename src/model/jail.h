@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * A jail as the runtime sees it: the resolved, checked parameters of one
+ * configured jail turned into plain fields (namespaces to make, mounts in
+ * order, commands per phase, powers of its root). Built once, before any
+ * system call, so that a start either has everything it needs or fails
+ * without having touched the host.
+ */
+#ifndef LJAIL_MODEL_JAIL_H
+#define LJAIL_MODEL_JAIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf/conf.h"
+#include "base/error.h"
+
+/* The file systems a jail's mount lines become (see ljail.conf(5)). */
+enum lj_mount_kind {
+	LJ_MOUNT_DEV,    /* devfs: a fresh tmpfs /dev with the ruleset's nodes */
+	LJ_MOUNT_FDESC,  /* fdescfs: the /dev/fd, stdin, stdout, stderr links */
+	LJ_MOUNT_PROC,   /* procfs, linprocfs, proc: proc with sensitive files masked */
+	LJ_MOUNT_SYSFS,  /* linsysfs, sysfs: always read-only */
+	LJ_MOUNT_TMPFS,  /* tmpfs with its options */
+	LJ_MOUNT_BIND,   /* nullfs, bind: a host folder, nosuid and nodev */
+	LJ_MOUNT_DEVPTS, /* devpts: a new instance */
+	LJ_MOUNT_MQUEUE, /* mqueue */
+};
+
+struct lj_mount {
+	enum lj_mount_kind kind;
+	char *source;  /* host path for LJ_MOUNT_BIND, else the fstab source */
+	char *target;  /* absolute path inside the jail ("/" for the root) */
+	char *options; /* the fstab options, for tmpfs and error messages */
+	bool readonly;
+	char *where; /* "FILE:LINE" of the line, for error messages */
+};
+
+/* The commands of each phase, in the order jail(8) runs them. */
+enum lj_hook {
+	LJ_HOOK_PREPARE,
+	LJ_HOOK_PRESTART,
+	LJ_HOOK_CREATED,
+	LJ_HOOK_START,
+	LJ_HOOK_COMMAND,
+	LJ_HOOK_POSTSTART,
+	LJ_HOOK_PRESTOP,
+	LJ_HOOK_STOP,
+	LJ_HOOK_POSTSTOP,
+	LJ_HOOK_RELEASE,
+	LJ_HOOK_COUNT,
+};
+
+struct lj_hook_def {
+	const char *param; /* "exec.prestart" */
+	bool in_jail;      /* run inside the jail, not on the host */
+};
+extern const struct lj_hook_def lj_hooks[LJ_HOOK_COUNT];
+
+/*
+ * What root in the jail may do beyond an ordinary jailed root, as the
+ * allow.* parameters and sysv* say; the platform turns them into its own
+ * means (on Linux a capability bounding set and a seccomp filter).
+ */
+struct lj_powers {
+	bool raw_sockets;     /* allow.raw_sockets */
+	bool socket_af;       /* allow.socket_af: families beyond unix, inet, netlink */
+	bool mlock;           /* allow.mlock */
+	bool chflags;         /* allow.chflags */
+	bool read_msgbuf;     /* allow.read_msgbuf */
+	bool routing;         /* allow.routing: only with the jail's own stack */
+	bool reserved_ports;  /* allow.reserved_ports */
+	bool proc_debug;      /* allow.unprivileged_proc_debug */
+	bool sysvmsg_off;     /* sysvmsg = disable */
+	bool sysvsem_off;
+	bool sysvshm_off;
+};
+
+struct lj_jail {
+	char *name;
+	long jid; /* asked for by `jid` or a numeric name; 0: the first free one */
+	char *path;
+	char *overlay_lower; /* a thin jail: path is an overlay of these */
+	char *overlay_upper;
+	char *hostname;
+	char *domainname;
+	bool own_uts, own_ipc, own_net;
+
+	/* Its own network stack's interfaces. */
+	char *bridge;      /* vnet.bridge or interface: the host end joins it */
+	char *bridge_addr; /* vnet.bridge.addr */
+	char *ifname;      /* vnet.ifname, default eth0 */
+	char **addrs;      /* ip4.addr and ip6.addr, "IFNAME|ADDR/PREFIX" */
+	size_t naddrs;
+	char *gw4, *gw6;    /* ip4.defaultrouter, ip6.defaultrouter */
+	char **vnet_ifaces; /* vnet.interface: host interfaces moved in */
+	size_t nvnet_ifaces;
+	bool nat;          /* vnet.nat */
+	char **resolvconf; /* dns.resolvconf, NULL: the jail's own */
+	size_t nresolvconf;
+	bool persist;
+	int devfs_ruleset;
+
+	struct lj_mount *mounts; /* in mount order; unmounted in reverse */
+	size_t nmounts, capmounts;
+
+	char **hooks[LJ_HOOK_COUNT];
+	size_t nhooks[LJ_HOOK_COUNT];
+	char *jail_user; /* exec.jail_user, NULL: root */
+	bool system_jail_user;
+	char *system_user; /* exec.system_user, NULL: the caller */
+	bool exec_clean;
+	long exec_timeout; /* seconds, 0: none */
+	long stop_timeout; /* seconds */
+	char *consolelog;
+
+	struct lj_powers powers;
+
+	char **depend;
+	size_t ndepend;
+
+	const struct conf_jail *conf; /* the parameters, for the run state */
+};
+
+/*
+ * Fills j from a checked jail. Errors name the jail and, where a value is at
+ * fault, its FILE:LINE. A path relative to nothing, an unreadable
+ * mount.fstab file and a mount line that cannot be honoured fail here,
+ * before anything is done.
+ */
+int lj_jail_from_conf(struct lj_jail *j, const struct conf_jail *cj, struct lj_error *err);
+
+/* A jail with default parameters on a tree, as `ljail run PATH` makes one. */
+void lj_jail_default(struct lj_jail *j, const char *name, const char *path);
+
+/*
+ * Makes j fit for ljail's own maintenance in it (adding a user, installing
+ * sudo): no exec.* commands, and the host's network for apt, without
+ * power over its routing.
+ */
+void lj_jail_for_maintenance(struct lj_jail *j);
+
+void lj_jail_release(struct lj_jail *j);
+
+#endif

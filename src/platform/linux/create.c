@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "platform/linux/create.h"
+
+#include <errno.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base/proctitle.h"
+#include "platform/linux/confine.h"
+#include "platform/linux/enter.h"
+#include "platform/linux/init.h"
+#include "platform/linux/mounts.h"
+#include "platform/linux/rtnl.h"
+#include "platform/linux/users.h"
+
+/* Everything the child does, in order; the first error ends it. */
+static int setup_child(const struct plat_jail *pj, const struct plat_run *run,
+		       struct lj_user *user, int *procfd, struct lj_error *err)
+{
+	const struct lj_jail *j = pj->j;
+	LJ_CLEANUP_CLOSE int rootfd = -1;
+	int rc;
+
+	/*
+	 * Its own session: the caller's terminal and its signals stay outside.
+	 * Except for `ljail run`, whose command belongs to the caller's terminal.
+	 */
+	if (!run)
+		setsid();
+	if ((rc = lj_mounts_root(j, &rootfd, err)) < 0 ||
+	    (rc = lj_mounts_apply(j, rootfd, err)) < 0 ||
+	    (rc = lj_mounts_resolvconf(j, rootfd, err)) < 0)
+		return rc;
+	if (j->own_uts) {
+		const char *hn = j->hostname ? j->hostname : j->name;
+		if (sethostname(hn, strlen(hn)) < 0)
+			return lj_error_set(err, errno, "jail '%s': hostname '%s': %s", j->name, hn,
+					    strerror(errno));
+		if (j->domainname && setdomainname(j->domainname, strlen(j->domainname)) < 0)
+			return lj_error_set(err, errno, "jail '%s': domain name '%s': %s", j->name,
+					    j->domainname, strerror(errno));
+	}
+	if (j->own_net && (rc = lj_netlink_link_up("lo", err)) < 0)
+		return lj_error_wrap(err, "jail '%s'", j->name);
+	/*
+	 * Ordinary users may ping in a jail with its own stack, through ICMP
+	 * datagram sockets, as systemd-nspawn allows; the setting is per
+	 * network namespace (the host's /proc, opened here, shows the jail's).
+	 */
+	if (j->own_net) {
+		int fd = open("/proc/sys/net/ipv4/ping_group_range", O_WRONLY | O_CLOEXEC);
+		static const char all[] = "0 2147483647";
+		if (fd < 0 || write(fd, all, sizeof(all) - 1) != (ssize_t)(sizeof(all) - 1)) {
+			int e = errno;
+			if (fd >= 0)
+				close(fd);
+			return lj_error_set(err, e, "jail '%s': ping_group_range: %s", j->name,
+					    strerror(e));
+		}
+		close(fd);
+	}
+	/*
+	 * A proc of the jail's PID namespace that is never attached anywhere:
+	 * init reads it to see whether the jail is empty, whatever the jail
+	 * mounts (or does not) on its own /proc.
+	 */
+	rc = lj_mount_new("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+			  procfd);
+	if (rc < 0)
+		return lj_error_set(err, -rc, "jail '%s': proc for init: %s", j->name,
+				    strerror(-rc));
+	/*
+	 * Keep the host's /dev/null for init's own output before leaving the
+	 * host; a `ljail run` command keeps the caller's.
+	 */
+	int null = run ? -1 : open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (!run && (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0))
+		return lj_error_set(err, errno, "jail '%s': /dev/null: %s", j->name,
+				    strerror(errno));
+	if (null >= 0)
+		close(null);
+	if ((rc = lj_mounts_pivot(j, rootfd, err)) < 0)
+		return rc;
+	/*
+	 * Not dumpable from here on: root in the jail (which lacks
+	 * CAP_SYS_PTRACE) can neither trace init nor open its /proc files,
+	 * /proc/1/exe being ljail's own binary.
+	 */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (run) {
+		/* After pivot_root, "/" is the jail's root: its users are its own. */
+		LJ_CLEANUP_CLOSE int jailroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (!run->user)
+			lj_user_root(user);
+		else if ((rc = lx_user_in_jail(jailroot, j->name, run->user, user, err)) < 0)
+			return rc;
+		/* The command inherits the filter; loading it needs CAP_SYS_ADMIN, still here. */
+		if ((rc = lj_seccomp_load(pj->seccomp, pj->seccomp_len, err)) < 0)
+			return lj_error_wrap(err, "jail '%s'", j->name);
+	}
+	/* Init keeps the jail's powers and no more. */
+	if ((rc = lj_confine_caps(pj->caps, err)) < 0)
+		return lj_error_wrap(err, "jail '%s'", j->name);
+	return 0;
+}
+
+/* The `ljail run` command, as init's only child of its own. */
+static pid_t spawn_run_command(const struct lj_jail *j, const struct plat_run *run,
+			       const struct lj_user *user)
+{
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	struct plat_command cmd = {
+		.argv = run->argv,
+		.cwd = run->user ? PLAT_HOME : "/",
+		.out_fd = -1,
+	};
+	lj_exec_command(j->name, user, &cmd);
+}
+
+_Noreturn static void run_child(const struct plat_jail *pj, const struct plat_run *run,
+				int report, int go)
+{
+	const struct lj_jail *j = pj->j;
+	struct lj_error err = {0};
+	struct lj_user user = {0};
+	int procfd = -1;
+
+	lj_proctitle_set("ljail-init");
+	/*
+	 * Only the two pipes go with the child: above all not ljail's lock on the
+	 * jail, which a long-lived init would otherwise hold for ever.
+	 */
+	const int keep[] = {report, go};
+	lj_close_fds_except(keep, LJ_ARRAY_SIZE(keep));
+	/* The error crosses whole, so a usage error stays one (exit status 2). */
+	if (setup_child(pj, run, &user, &procfd, &err) < 0) {
+		if (!err.code)
+			err.code = EIO;
+		ssize_t ignored = write(report, &err, sizeof(err));
+		(void)ignored;
+		_exit(1);
+	}
+	struct lj_error ok = {0};
+	if (write(report, &ok, sizeof(ok)) != (ssize_t)sizeof(ok))
+		_exit(1);
+	close(report);
+	/*
+	 * Until ljail commits the start, its death ends the half-made jail: the
+	 * pipe reads end-of-file (no PR_SET_PDEATHSIG, which would race with
+	 * ljail's exit right after the commit).
+	 */
+	char c;
+	if (read(go, &c, 1) != 1)
+		_exit(1);
+	close(go);
+	pid_t main_pid = run ? spawn_run_command(j, run, &user) : 0;
+	if (main_pid < 0)
+		_exit(126);
+	lj_init_run(procfd, j->persist, main_pid);
+}
+
+static void close_pair(int p[2])
+{
+	if (p[0] >= 0)
+		close(p[0]);
+	if (p[1] >= 0)
+		close(p[1]);
+	p[0] = p[1] = -1;
+}
+
+int lx_create(struct plat_jail *pj, const struct plat_run *run, struct lj_error *err)
+{
+	const struct lj_jail *j = pj->j;
+	int report[2] = {-1, -1}, go[2] = {-1, -1};
+	int pidfd = -1;
+
+	if (pipe2(report, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0) {
+		close_pair(report);
+		return lj_error_set(err, errno, "jail '%s': pipe: %s", j->name, strerror(errno));
+	}
+	uint64_t flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWCGROUP | CLONE_PIDFD;
+	if (j->own_uts)
+		flags |= CLONE_NEWUTS;
+	if (j->own_ipc)
+		flags |= CLONE_NEWIPC;
+	if (j->own_net)
+		flags |= CLONE_NEWNET;
+	struct clone_args args = {
+		.flags = flags,
+		.pidfd = (uint64_t)(uintptr_t)&pidfd,
+		.exit_signal = SIGCHLD,
+	};
+	fflush(NULL);
+	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid < 0) {
+		int e = errno;
+		close_pair(report);
+		close_pair(go);
+		return lj_error_set(err, e, "jail '%s': making namespaces: %s", j->name,
+				    strerror(e));
+	}
+	if (pid == 0) {
+		close(report[0]);
+		close(go[1]);
+		run_child(pj, run, report[1], go[0]);
+	}
+	close(report[1]);
+	close(go[0]);
+	report[1] = go[0] = -1;
+
+	struct lj_error child = {0};
+	size_t got = 0;
+	ssize_t n;
+	while (got < sizeof(child) &&
+	       (n = read(report[0], (char *)&child + got, sizeof(child) - got)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		got += (size_t)n;
+	}
+	close(report[0]);
+	if (got == sizeof(child) && child.code == 0) {
+		pj->pid = pid;
+		pj->starttime = lx_process_starttime(pid);
+		pj->pidfd = pidfd;
+		pj->go = go[1];
+		return 0;
+	}
+	/* The child failed (or died): it is gone once reaped, and its namespaces with it. */
+	close(go[1]);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	close(pidfd);
+	if (got == sizeof(child)) {
+		child.msg[sizeof(child.msg) - 1] = '\0';
+		*err = child;
+		return -child.code;
+	}
+	return lj_error_set(err, EIO, "jail '%s': the jail's init died while starting", j->name);
+}

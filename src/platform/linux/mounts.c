@@ -1,0 +1,450 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "platform/linux/mounts.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "platform/linux/sys.h"
+
+int lj_mount_attach(int mntfd, int targetfd)
+{
+	if (move_mount(mntfd, "", targetfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <
+	    0)
+		return -errno;
+	return 0;
+}
+
+int lj_mount_new(const char *fstype, const char *const *options, unsigned attrs, int *mntfd)
+{
+	LJ_CLEANUP_CLOSE int fs = fsopen(fstype, FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return -errno;
+	for (const char *const *o = options; o && *o; o++) {
+		LJ_CLEANUP_FREE char *key = lj_xstrdup(*o);
+		char *value = strchr(key, '=');
+		if (value)
+			*value++ = '\0';
+		int rc = value ? fsconfig(fs, FSCONFIG_SET_STRING, key, value, 0)
+			       : fsconfig(fs, FSCONFIG_SET_FLAG, key, NULL, 0);
+		if (rc < 0)
+			return -errno;
+	}
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return -errno;
+	int fd = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
+	if (fd < 0)
+		return -errno;
+	*mntfd = fd;
+	return 0;
+}
+
+int lj_mount_overlay(const char *lower, const char *upper, unsigned attrs, int *mntfd)
+{
+	LJ_CLEANUP_FREE char *parent = lj_xstrdup(upper);
+	char *slash = strrchr(parent, '/');
+	if (slash)
+		*slash = '\0';
+	LJ_CLEANUP_FREE char *o1 = lj_xasprintf("lowerdir=%s", lower);
+	LJ_CLEANUP_FREE char *o2 = lj_xasprintf("upperdir=%s", upper);
+	LJ_CLEANUP_FREE char *o3 = lj_xasprintf("workdir=%s/work", slash ? parent : ".");
+	const char *opts[] = {o1, o2, o3, NULL};
+	return lj_mount_new("overlay", opts, attrs, mntfd);
+}
+
+/* Sets attributes on a mount tree, or on one mount without AT_RECURSIVE. */
+static int set_attrs(int mntfd, unsigned set, bool recursive)
+{
+	struct mount_attr attr = {.attr_set = set};
+	if (mount_setattr(mntfd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr,
+			  sizeof(attr)) < 0)
+		return -errno;
+	return 0;
+}
+
+int lj_mounts_root(const struct lj_jail *j, int *rootfd, struct lj_error *err)
+{
+	struct stat st;
+
+	/*
+	 * Private, recursively: a mount made in the jail must never propagate
+	 * to the host, and the host's later mounts must not appear inside.
+	 */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return lj_error_set(err, errno, "jail '%s': making mounts private: %s", j->name,
+				    strerror(errno));
+	if (stat(j->path, &st) < 0)
+		return lj_error_set(err, errno, "jail '%s': path '%s': %s", j->name, j->path,
+				    strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return lj_error_set(err, ENOTDIR, "jail '%s': path '%s' is not a folder", j->name,
+				    j->path);
+	/* The path comes from root's own configuration, so it is resolved as given. */
+	LJ_CLEANUP_CLOSE int tree = -1;
+	if (j->overlay_lower) {
+		/*
+		 * A thin jail: the template read-only below, the jail's own changes
+		 * above. Mounted here, in the jail's namespace, it goes with the jail.
+		 */
+		struct stat lst;
+		if (stat(j->overlay_lower, &lst) < 0 || !S_ISDIR(lst.st_mode))
+			return lj_error_set(
+				err, ENOENT,
+				"jail '%s': its template tree '%s' (overlay.lower) is gone",
+				j->name, j->overlay_lower);
+		int rc = lj_mount_overlay(j->overlay_lower, j->overlay_upper, 0, &tree);
+		if (rc < 0)
+			return lj_error_set(err, -rc, "jail '%s': overlay of '%s' and '%s': %s",
+					    j->name, j->overlay_lower, j->overlay_upper,
+					    strerror(-rc));
+	} else {
+		tree = open_tree(AT_FDCWD, j->path,
+				 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+		if (tree < 0)
+			return lj_error_set(err, errno, "jail '%s': path '%s': %s", j->name,
+					    j->path, strerror(errno));
+	}
+	/*
+	 * nodev on the whole tree: device nodes that came with the jail's files
+	 * (a bootstrap may leave some, the jail's root cannot make new ones)
+	 * must not open the host's devices. /dev gets its own mount.
+	 */
+	int rc = set_attrs(tree, MOUNT_ATTR_NODEV, true);
+	if (rc < 0)
+		return lj_error_set(err, -rc, "jail '%s': path '%s': nodev: %s", j->name, j->path,
+				    strerror(-rc));
+	if (move_mount(tree, "", AT_FDCWD, j->path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return lj_error_set(err, errno, "jail '%s': path '%s': %s", j->name, j->path,
+				    strerror(errno));
+	int fd = open(j->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return lj_error_set(err, errno, "jail '%s': path '%s': %s", j->name, j->path,
+				    strerror(errno));
+	*rootfd = fd;
+	return 0;
+}
+
+/* Files in proc that tell about or act on the host, hidden as container runtimes do. */
+static const char *const proc_masked_files[] = {
+	"kcore",         "keys",          "key-users",  "timer_list", "sched_debug",
+	"latency_stats", "sysrq-trigger", "kpagecount", "kpageflags", "kpagecgroup",
+};
+static const char *const proc_masked_dirs[] = {"acpi", "scsi"};
+/* Host-wide settings: readable, never writable from a jail. */
+static const char *const proc_readonly[] = {"sys", "irq", "bus", "fs", "asound"};
+
+static int mask_path(int dirfd, const char *name, bool is_dir)
+{
+	LJ_CLEANUP_CLOSE int target = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (target < 0)
+		return errno == ENOENT ? 0 : -errno;
+	LJ_CLEANUP_CLOSE int mnt = -1;
+	int rc;
+	if (is_dir) {
+		static const char *const opts[] = {"size=0", "mode=0555", NULL};
+		rc = lj_mount_new("tmpfs", opts,
+				  MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+					  MOUNT_ATTR_NOEXEC,
+				  &mnt);
+	} else {
+		/* The host's /dev/null, still reachable before pivot_root. */
+		mnt = open_tree(AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		rc = mnt < 0 ? -errno
+			     : set_attrs(mnt, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID, false);
+	}
+	return rc < 0 ? rc : lj_mount_attach(mnt, target);
+}
+
+static int readonly_path(int dirfd, const char *name)
+{
+	LJ_CLEANUP_CLOSE int mnt =
+		open_tree(dirfd, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (mnt < 0)
+		return errno == ENOENT ? 0 : -errno;
+	int rc = set_attrs(
+		mnt, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+		true);
+	if (rc < 0)
+		return rc;
+	LJ_CLEANUP_CLOSE int target = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	return target < 0 ? -errno : lj_mount_attach(mnt, target);
+}
+
+static int mount_proc(int targetfd)
+{
+	LJ_CLEANUP_CLOSE int mnt = -1;
+	int rc = lj_mount_new("proc", NULL,
+			      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &mnt);
+	if (rc < 0 || (rc = lj_mount_attach(mnt, targetfd)) < 0)
+		return rc;
+	for (size_t i = 0; i < LJ_ARRAY_SIZE(proc_masked_files) && rc == 0; i++)
+		rc = mask_path(mnt, proc_masked_files[i], false);
+	for (size_t i = 0; i < LJ_ARRAY_SIZE(proc_masked_dirs) && rc == 0; i++)
+		rc = mask_path(mnt, proc_masked_dirs[i], true);
+	for (size_t i = 0; i < LJ_ARRAY_SIZE(proc_readonly) && rc == 0; i++)
+		rc = readonly_path(mnt, proc_readonly[i]);
+	return rc;
+}
+
+static int mount_sysfs(int targetfd)
+{
+	LJ_CLEANUP_CLOSE int mnt = -1;
+	/* Read-only always: sysfs writes act on the host's devices and kernel. */
+	int rc = lj_mount_new(
+		"sysfs", NULL,
+		MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &mnt);
+	if (rc < 0 || (rc = lj_mount_attach(mnt, targetfd)) < 0)
+		return rc;
+	return mask_path(mnt, "firmware", true);
+}
+
+/*
+ * tmpfs options as fstab gives them: the mount flags become attributes, the
+ * sizes and modes go to the file system, FreeBSD's "inodes" is nr_inodes.
+ */
+static void free_strings(char **v)
+{
+	for (char **p = v; *p; p++)
+		free(*p);
+}
+
+static int mount_tmpfs(const struct lj_mount *m, int targetfd, char **bad)
+{
+	LJ_CLEANUP_FREE char *copy = lj_xstrdup(m->options);
+	char *opts[16] = {0};
+	size_t n = 0;
+	/* nodev always: nothing in a jail may make device nodes that work. */
+	unsigned attrs = MOUNT_ATTR_NODEV;
+	int rc = 0;
+
+	for (char *save = NULL, *o = strtok_r(copy, ",", &save); o && rc == 0;
+	     o = strtok_r(NULL, ",", &save)) {
+		if (lj_str_eq(o, "ro"))
+			attrs |= MOUNT_ATTR_RDONLY;
+		else if (lj_str_eq(o, "nosuid"))
+			attrs |= MOUNT_ATTR_NOSUID;
+		else if (lj_str_eq(o, "noexec"))
+			attrs |= MOUNT_ATTR_NOEXEC;
+		else if (lj_str_eq(o, "noatime"))
+			attrs |= MOUNT_ATTR_NOATIME;
+		else if (lj_str_eq(o, "rw") || lj_str_eq(o, "defaults") || lj_str_eq(o, "nodev") ||
+			 lj_str_eq(o, "suid") || lj_str_eq(o, "exec") || lj_str_eq(o, "late"))
+			continue;
+		else if (n + 1 >= LJ_ARRAY_SIZE(opts))
+			rc = -E2BIG;
+		else if (lj_str_starts(o, "size=") || lj_str_starts(o, "mode=") ||
+			 lj_str_starts(o, "uid=") || lj_str_starts(o, "gid=") ||
+			 lj_str_starts(o, "nr_inodes=") || lj_str_starts(o, "nr_blocks="))
+			opts[n++] = lj_xstrdup(o);
+		else if (lj_str_starts(o, "inodes="))
+			opts[n++] = lj_xasprintf("nr_inodes=%s", o + 7);
+		else {
+			*bad = lj_xstrdup(o);
+			rc = -EINVAL;
+		}
+	}
+	LJ_CLEANUP_CLOSE int mnt = -1;
+	if (rc == 0)
+		rc = lj_mount_new("tmpfs", (const char *const *)opts, attrs, &mnt);
+	free_strings(opts);
+	return rc < 0 ? rc : lj_mount_attach(mnt, targetfd);
+}
+
+/*
+ * nullfs: a bind mount of a host folder. nosuid and nodev always, as
+ * bubblewrap does, so a host folder cannot bring set-uid programs or device
+ * nodes into the jail; ro when the line says so.
+ */
+static int mount_bind(const struct lj_mount *m, int targetfd)
+{
+	LJ_CLEANUP_CLOSE int mnt =
+		open_tree(AT_FDCWD, m->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (mnt < 0)
+		return -errno;
+	int rc = set_attrs(
+		mnt, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (m->readonly ? MOUNT_ATTR_RDONLY : 0),
+		true);
+	return rc < 0 ? rc : lj_mount_attach(mnt, targetfd);
+}
+
+static int mount_simple(const char *fstype, const char *const *opts, int targetfd)
+{
+	LJ_CLEANUP_CLOSE int mnt = -1;
+	int rc = lj_mount_new(fstype, opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, &mnt);
+	return rc < 0 ? rc : lj_mount_attach(mnt, targetfd);
+}
+
+/*
+ * fdescfs: /dev/fd and the stdin, stdout and stderr links, made in the
+ * folder that holds the target. Only links are written, resolved in the root.
+ */
+static int make_fd_links(int rootfd, const char *target)
+{
+	LJ_CLEANUP_FREE char *dir = lj_xstrdup(target);
+	char *slash = strrchr(dir, '/');
+	if (!slash || !lj_str_eq(slash + 1, "fd"))
+		return -EINVAL;
+	*slash = '\0';
+	LJ_CLEANUP_CLOSE int dirfd =
+		lj_open_in_root(rootfd, *dir ? dir : "/", O_PATH | O_DIRECTORY, 0);
+	if (dirfd < 0)
+		return dirfd;
+	static const char *const links[][2] = {{"fd", "/proc/self/fd"},
+					       {"stdin", "/proc/self/fd/0"},
+					       {"stdout", "/proc/self/fd/1"},
+					       {"stderr", "/proc/self/fd/2"}};
+	for (size_t i = 0; i < LJ_ARRAY_SIZE(links); i++) {
+		if (symlinkat(links[i][1], dirfd, links[i][0]) == 0 || errno != EEXIST)
+			continue;
+		char buf[64];
+		ssize_t n = readlinkat(dirfd, links[i][0], buf, sizeof(buf) - 1);
+		if (n < 0 || (buf[n] = '\0', !lj_str_eq(buf, links[i][1])))
+			return -EEXIST;
+	}
+	return 0;
+}
+
+static const char *kind_name(enum lj_mount_kind k)
+{
+	static const char *const names[] = {
+		[LJ_MOUNT_DEV] = "devfs",     [LJ_MOUNT_FDESC] = "fdescfs",
+		[LJ_MOUNT_PROC] = "proc",     [LJ_MOUNT_SYSFS] = "sysfs",
+		[LJ_MOUNT_TMPFS] = "tmpfs",   [LJ_MOUNT_BIND] = "nullfs",
+		[LJ_MOUNT_DEVPTS] = "devpts", [LJ_MOUNT_MQUEUE] = "mqueue",
+	};
+	return names[k];
+}
+
+static int apply_one(const struct lj_jail *j, const struct lj_mount *m, int rootfd,
+		     struct lj_error *err)
+{
+	if (lj_str_eq(m->target, "/"))
+		return lj_error_usage(err,
+				      "jail '%s': %s: a %s mount on the jail's root itself is "
+				      "not allowed",
+				      j->name, m->where, kind_name(m->kind));
+	if (m->kind == LJ_MOUNT_FDESC) {
+		int rc = make_fd_links(rootfd, m->target);
+		if (rc < 0)
+			return lj_error_set(err, -rc, "jail '%s': %s: fdescfs on '%s': %s", j->name,
+					    m->where, m->target,
+					    rc == -EINVAL ? "the target must be a folder's 'fd'"
+							  : strerror(-rc));
+		return 0;
+	}
+	if (m->kind == LJ_MOUNT_BIND) {
+		struct stat st;
+		if (stat(m->source, &st) < 0)
+			return lj_error_set(err, errno,
+					    "jail '%s': %s: mount source '%s' on the "
+					    "host: %s",
+					    j->name, m->where, m->source, strerror(errno));
+	}
+	LJ_CLEANUP_CLOSE int target = lj_open_in_root(rootfd, m->target, O_PATH, 0);
+	if (target < 0)
+		return lj_error_set(err, -target,
+				    "jail '%s': %s: mount target '%s' inside the "
+				    "jail: %s",
+				    j->name, m->where, m->target, strerror(-target));
+	LJ_CLEANUP_FREE char *bad = NULL;
+	int rc;
+	switch (m->kind) {
+	case LJ_MOUNT_DEV: return lj_devfs_mount(j, m, target, err);
+	case LJ_MOUNT_PROC: rc = mount_proc(target); break;
+	case LJ_MOUNT_SYSFS: rc = mount_sysfs(target); break;
+	case LJ_MOUNT_TMPFS: rc = mount_tmpfs(m, target, &bad); break;
+	case LJ_MOUNT_BIND: rc = mount_bind(m, target); break;
+	case LJ_MOUNT_DEVPTS: {
+		static const char *const opts[] = {"newinstance", "ptmxmode=0666", "mode=0620",
+						   "gid=5", NULL};
+		rc = mount_simple("devpts", opts, target);
+		break;
+	}
+	case LJ_MOUNT_MQUEUE: rc = mount_simple("mqueue", NULL, target); break;
+	default: rc = -EINVAL; break;
+	}
+	if (bad)
+		return lj_error_usage(err, "jail '%s': %s: unknown tmpfs option '%s'", j->name,
+				      m->where, bad);
+	if (rc < 0)
+		return lj_error_set(err, -rc, "jail '%s': %s: %s on '%s': %s", j->name, m->where,
+				    kind_name(m->kind), m->target, strerror(-rc));
+	return 0;
+}
+
+int lj_mounts_apply(const struct lj_jail *j, int rootfd, struct lj_error *err)
+{
+	for (size_t i = 0; i < j->nmounts; i++) {
+		int rc = apply_one(j, &j->mounts[i], rootfd, err);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* A one-file tmpfs holding text, as a mount of that file alone. */
+static int text_file_mount(const char *text, int *out)
+{
+	static const char *const opts[] = {"size=64k", "mode=0755", NULL};
+	LJ_CLEANUP_CLOSE int fs = -1;
+	int rc = lj_mount_new("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, &fs);
+	if (rc < 0)
+		return rc;
+	LJ_CLEANUP_CLOSE int fd =
+		openat(fs, "resolv.conf", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		return -errno;
+	int file = open_tree(fs, "resolv.conf", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (file < 0)
+		return -errno;
+	*out = file;
+	return 0;
+}
+
+int lj_mounts_resolvconf(const struct lj_jail *j, int rootfd, struct lj_error *err)
+{
+	if (!j->nresolvconf || lj_str_eq(j->resolvconf[0], "jail"))
+		return 0;
+	LJ_CLEANUP_CLOSE int file = -1;
+	int rc;
+	if (lj_str_eq(j->resolvconf[0], "host")) {
+		/* The host's own file, followed as the host sees it. */
+		file = open_tree(AT_FDCWD, "/etc/resolv.conf", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		rc = file < 0 ? -errno : 0;
+	} else {
+		struct lj_strbuf sb = {0};
+		for (size_t i = 0; i < j->nresolvconf; i++)
+			lj_strbuf_addf(&sb, "nameserver %s\n", j->resolvconf[i]);
+		LJ_CLEANUP_FREE char *text = lj_strbuf_take(&sb);
+		rc = text_file_mount(text, &file);
+	}
+	if (rc == 0)
+		rc = set_attrs(file, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+			       false);
+	LJ_CLEANUP_CLOSE int target = -1;
+	if (rc == 0) {
+		target = lj_open_in_root(rootfd, "/etc/resolv.conf", O_PATH, 0);
+		rc = target < 0 ? target : lj_mount_attach(file, target);
+	}
+	if (rc < 0)
+		return lj_error_set(err, -rc, "jail '%s': dns.resolvconf on /etc/resolv.conf: %s",
+				    j->name, strerror(-rc));
+	return 0;
+}
+
+int lj_mounts_pivot(const struct lj_jail *j, int rootfd, struct lj_error *err)
+{
+	/*
+	 * pivot_root(".", ".") stacks the old root on the new one; detaching "."
+	 * then drops the old root, so no host path stays reachable.
+	 */
+	if (fchdir(rootfd) < 0 || syscall(SYS_pivot_root, ".", ".") < 0 ||
+	    umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+		return lj_error_set(err, errno, "jail '%s': pivot_root into '%s': %s", j->name,
+				    j->path, strerror(errno));
+	return 0;
+}

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "platform/linux/net.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base/spawn.h"
+#include "platform/linux/handle.h"
+#include "platform/linux/rtnl.h"
+
+void lj_net_host_veth(long jid, char name[16])
+{
+	snprintf(name, 16, "ljv%ld", jid);
+}
+
+static void peer_name(long jid, char name[16])
+{
+	snprintf(name, 16, "ljp%ld", jid);
+}
+
+bool lj_net_wanted(const struct lj_jail *j)
+{
+	return j->own_net && (j->bridge || j->naddrs || j->nvnet_ifaces);
+}
+
+/* The bridge, made and addressed when it lacks either, and up. */
+static int ensure_bridge(const struct lj_jail *j, struct lj_error *err)
+{
+	int rc = 0;
+	if (!if_nametoindex(j->bridge)) {
+		rc = lj_rtnl_bridge_add(j->bridge);
+		if (rc == -EEXIST)
+			rc = 0; /* another jail made it meanwhile */
+	}
+	if (rc == 0 && j->bridge_addr) {
+		rc = lj_rtnl_addr_add(j->bridge, j->bridge_addr);
+		if (rc == -EEXIST)
+			rc = 0;
+	}
+	if (rc == 0)
+		rc = lj_rtnl_link_set(j->bridge, NULL, -1, -1, true);
+	if (rc < 0)
+		return lj_error_set(err, -rc, "jail '%s': bridge '%s': %s", j->name, j->bridge,
+				    strerror(-rc));
+	return 0;
+}
+
+/* Inside the jail's stack: names, addresses, links up, default routes. */
+struct inside {
+	const struct lj_jail *j;
+	long jid;
+	int netns;
+};
+
+static int configure_inside(void *ctx, struct lj_error *err)
+{
+	const struct inside *in = ctx;
+	const struct lj_jail *j = in->j;
+	if (setns(in->netns, CLONE_NEWNET) < 0)
+		return lj_error_set(err, errno, "jail '%s': joining its network: %s", j->name,
+				    strerror(errno));
+	char peer[16];
+	peer_name(in->jid, peer);
+	int rc = 0;
+	const char *what = "";
+	if (j->bridge) {
+		what = j->ifname;
+		rc = lj_rtnl_link_set(peer, j->ifname, -1, -1, false);
+	}
+	for (size_t i = 0; i < j->naddrs && rc == 0; i++) {
+		LJ_CLEANUP_FREE char *ifname = lj_xstrdup(j->addrs[i]);
+		char *cidr = strchr(ifname, '|');
+		*cidr++ = '\0';
+		what = j->addrs[i];
+		rc = lj_rtnl_addr_add(ifname, cidr);
+	}
+	if (rc == 0 && j->bridge) {
+		what = j->ifname;
+		rc = lj_rtnl_link_set(j->ifname, NULL, -1, -1, true);
+	}
+	for (size_t i = 0; i < j->nvnet_ifaces && rc == 0; i++) {
+		what = j->vnet_ifaces[i];
+		rc = lj_rtnl_link_set(j->vnet_ifaces[i], NULL, -1, -1, true);
+	}
+	if (rc == 0 && j->gw4) {
+		what = j->gw4;
+		rc = lj_rtnl_route_default(j->gw4);
+	}
+	if (rc == 0 && j->gw6) {
+		what = j->gw6;
+		rc = lj_rtnl_route_default(j->gw6);
+	}
+	if (rc < 0)
+		return lj_error_set(err, -rc, "jail '%s': in the jail, '%s': %s", j->name, what,
+				    strerror(-rc));
+	return 0;
+}
+
+int lj_net_setup(const struct lj_jail *j, long jid, int netns, struct lj_error *err)
+{
+	char host[16], peer[16];
+	lj_net_host_veth(jid, host);
+	peer_name(jid, peer);
+	int rc;
+	if (j->bridge) {
+		if ((rc = ensure_bridge(j, err)) < 0)
+			return rc;
+		/* A veth left by a jail with this jid that died unseen goes first. */
+		lj_rtnl_link_del(host);
+		rc = lj_rtnl_veth_add(host, peer, netns);
+		if (rc == 0)
+			rc = lj_rtnl_link_set(host, NULL, (int)if_nametoindex(j->bridge), -1, true);
+		if (rc < 0) {
+			lj_rtnl_link_del(host);
+			return lj_error_set(err, -rc, "jail '%s': veth '%s' on bridge '%s': %s",
+					    j->name, host, j->bridge, strerror(-rc));
+		}
+	}
+	for (size_t i = 0; i < j->nvnet_ifaces; i++) {
+		rc = lj_rtnl_link_set(j->vnet_ifaces[i], NULL, -1, netns, false);
+		if (rc < 0) {
+			lj_net_teardown(jid, j->vnet_ifaces, i, netns);
+			return lj_error_set(err, -rc, "jail '%s': vnet.interface '%s': %s", j->name,
+					    j->vnet_ifaces[i], strerror(-rc));
+		}
+	}
+	struct inside in = {j, jid, netns};
+	rc = lj_in_child(configure_inside, &in, "setting the jail's network up", err);
+	if (rc < 0)
+		lj_net_teardown(jid, j->vnet_ifaces, j->nvnet_ifaces, netns);
+	return rc;
+}
+
+void lj_net_teardown(long jid, char *const *moved, size_t nmoved, int netns)
+{
+	char host[16];
+	lj_net_host_veth(jid, host);
+	/* Deleting the host end deletes the pair. */
+	lj_rtnl_link_del(host);
+	if (!nmoved || netns < 0)
+		return;
+	int hostns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (hostns < 0)
+		return;
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (setns(netns, CLONE_NEWNET) == 0)
+			for (size_t i = 0; i < nmoved; i++)
+				lj_rtnl_link_set(moved[i], NULL, -1, hostns, false);
+		_exit(0);
+	}
+	close(hostns);
+	if (pid > 0)
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+}
+
+char *lj_net_subnet(const char *cidr)
+{
+	char addr[64];
+	snprintf(addr, sizeof(addr), "%s", cidr);
+	char *slash = strchr(addr, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	int prefix = atoi(slash + 1);
+	struct in_addr in;
+	if (inet_pton(AF_INET, addr, &in) != 1 || prefix < 0 || prefix > 32)
+		return NULL;
+	uint32_t mask = prefix ? htonl(~((1u << (32 - prefix)) - 1)) : 0;
+	in.s_addr &= mask;
+	char out[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &in, out, sizeof(out));
+	return lj_xasprintf("%s/%d", out, prefix);
+}
+
+bool plat_net_wanted(const struct plat_jail *pj)
+{
+	return pj->j && lj_net_wanted(pj->j);
+}
+
+int plat_net_up(struct plat_jail *pj, long jid, struct lj_error *err)
+{
+	if (pj->netns < 0)
+		return lj_error_set(err, ESRCH, "jail '%s': its network namespace is gone", pj->name);
+	return lj_net_setup(pj->j, jid, pj->netns, err);
+}
+
+void plat_net_down(struct plat_jail *pj, long jid)
+{
+	/*
+	 * With no namespace held, the jail's init was gone before ljail could
+	 * hold it: so are its interfaces, and the jid may be another jail's by
+	 * now, so nothing is touched.
+	 */
+	if (pj && pj->netns >= 0)
+		lj_net_teardown(jid, pj->moved, pj->nmoved, pj->netns);
+}
+
+bool plat_net_shared(const struct plat_jail *pj)
+{
+	return pj && pj->nat != NULL;
+}

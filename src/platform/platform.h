@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The seam between what a jail is (model/) and how a platform makes it.
+ * The runtime, the store and the front reach the platform only through
+ * this header; one implementation is linked in: platform/linux today,
+ * platform/freebsd later, and a recording double in the unit tests.
+ *
+ * A running jail is an opaque handle. On Linux it is the jail's init (pid,
+ * start time and pidfd); on FreeBSD it will be a jid. The handle's own part
+ * of the run state is a list of KEY=VALUE pairs (plat_record) that
+ * plat_open reads back, so the runtime stores it without knowing it.
+ *
+ * Every function follows ljail's error convention (base/error.h): 0 or a
+ * non-negative result, or a negative errno with err filled in. Functions
+ * that take a jail away (net_down, destroy) cannot fail a caller's undo any
+ * further and return nothing.
+ */
+#ifndef LJAIL_PLATFORM_PLATFORM_H
+#define LJAIL_PLATFORM_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "base/error.h"
+#include "base/kv.h"
+#include "base/paths.h"
+#include "base/user.h"
+#include "model/jail.h"
+
+struct plat_jail;
+
+/*
+ * Plan: everything the platform needs to make j, checked and built before
+ * anything on the host changes (on Linux the seccomp filter). j must outlive
+ * the handle.
+ */
+int plat_plan(const struct lj_jail *j, struct plat_jail **out, struct lj_error *err);
+
+/* What `ljail run` asks for: once committed, argv runs as user and ends the jail. */
+struct plat_run {
+	char *const *argv;
+	const char *user; /* looked up in the jail; NULL: root */
+};
+
+/*
+ * Create: the jail exists (processes, file systems, its own stack when
+ * asked for) but holds until plat_commit; should ljail die before that, it
+ * goes away by itself. run is NULL for a jail that lives on its own.
+ */
+int plat_create(struct plat_jail *pj, const struct plat_run *run, struct lj_error *err);
+/* Lets the jail run on its own: from here on it outlives ljail. */
+int plat_commit(struct plat_jail *pj, struct lj_error *err);
+
+/* Does the jail have network set-up for plat_net_up (a bridge, addresses, moved interfaces)? */
+bool plat_net_wanted(const struct plat_jail *pj);
+/*
+ * Network up and down: the jail's interfaces, addresses and routes. jid names
+ * host objects, so a later ljail finds them from the record alone.
+ */
+int plat_net_up(struct plat_jail *pj, long jid, struct lj_error *err);
+void plat_net_down(struct plat_jail *pj, long jid);
+/*
+ * Shared host network state (on Linux the NAT table), made anew from the
+ * jails that run: running holds their handles.
+ */
+bool plat_net_shared(const struct plat_jail *pj);
+int plat_net_sync(const struct lj_paths *paths, struct plat_jail *const *running, size_t n,
+		  struct lj_error *err);
+
+/* The handle's part of the run state, appended to rec. */
+void plat_record(const struct plat_jail *pj, struct lj_kvlist *rec);
+/*
+ * Opens the running jail a record describes: -ESRCH (err untouched) when it
+ * is gone, its processes ended or replaced by others.
+ */
+int plat_open(const char *name, const struct lj_kvlist *rec, struct plat_jail **out,
+	      struct lj_error *err);
+/* Does the record hold anything the platform must take down though its jail is gone? */
+bool plat_record_net_shared(const struct lj_kvlist *rec);
+
+/* What `ljail list` shows of a running jail beyond its state (on Linux: its init's pid). */
+void plat_describe(const struct plat_jail *pj, struct lj_kvlist *out);
+
+/* Sends sig to the jail (its init passes it to every process). */
+int plat_signal(struct plat_jail *pj, int sig, struct lj_error *err);
+/* Waits up to timeout seconds for the jail to end by itself: true when it did. */
+bool plat_wait_gone(struct plat_jail *pj, long timeout);
+/*
+ * For `ljail run`: waits until the jail ends and gives the command's exit
+ * status (or 128 plus the signal).
+ */
+int plat_wait_exit(struct plat_jail *pj, int *status, struct lj_error *err);
+/* Ends what is left of the jail at once and waits until it is gone. */
+int plat_destroy(struct plat_jail *pj, struct lj_error *err);
+/* Frees the handle; the jail itself is left as it is. */
+void plat_close(struct plat_jail *pj);
+
+/* A command to run inside a running jail. */
+struct plat_command {
+	const char *user;         /* a user of the jail's own; NULL: root */
+	const struct lj_user *as; /* or one already looked up (exec -u) */
+	char *const *argv;        /* looked up in the jail's PATH */
+	const char *argv0;        /* NULL, or "-sh" for a login shell */
+	const char *cwd;          /* NULL: "/"; PLAT_HOME: the user's home */
+	bool clean_env;           /* HOME, SHELL, USER, LOGNAME, PATH, TERM only */
+	int out_fd;               /* -1, or the fd stdout and stderr go to */
+	/* Instead of argv: fn runs in the jail as the user; its result is the status. */
+	int (*fn)(void *ctx, const struct lj_user *u);
+	void *ctx;
+};
+#define PLAT_HOME ((const char *)1)
+
+/*
+ * The one way into a running jail: forks a helper that joins the jail and
+ * takes on its confinement, runs the command there and exits with its
+ * status. SIGTERM and SIGHUP sent to the helper reach the command. Returns
+ * the helper's pid, for lj_wait.
+ */
+pid_t plat_attach(struct plat_jail *pj, const struct plat_command *cmd, struct lj_error *err);
+
+/* USER (a name or a number) as the running jail's own files say. */
+int plat_user(struct plat_jail *pj, const char *user, struct lj_user *u, struct lj_error *err);
+/* The jail's first ordinary user (uid 1000 and up), or NULL. */
+char *plat_first_user(struct plat_jail *pj);
+
+/*
+ * Work on a jail's tree while it does not run: fn gets the tree's root
+ * (a thin jail's overlay of lower and upper, lower NULL for a plain folder),
+ * in a forked child whose mounts nobody else sees.
+ */
+int plat_tree_edit(const char *root, const char *lower, const char *upper,
+		   int (*fn)(int rootfd, void *ctx, struct lj_error *err), void *ctx,
+		   struct lj_error *err);
+/* Opens path inside the tree rootfd, never leaving it: an fd or -errno. */
+int plat_open_in_root(int rootfd, const char *path, int flags, mode_t mode);
+
+/*
+ * Which mount the open folder fd is on (its identity, for safe removal that
+ * never crosses into a mount), and the first mount point at or below path
+ * in ljail's own view, copied to buf; NULL when there is none.
+ */
+int plat_mount_id(int fd, uint64_t *id);
+const char *plat_mount_below(const char *path, char *buf, size_t len);
+
+/*
+ * Cheap copies of trees, where the file system has them (btrfs on Linux,
+ * ZFS later): can dir hold them, is path one (a copy can be made of it),
+ * make an empty volume, snapshot src as dst.
+ */
+bool plat_clone_supported(const char *dir);
+bool plat_clone_is_volume(const char *path);
+int plat_clone_volume(const char *path, struct lj_error *err);
+int plat_clone_snapshot(const char *src, const char *dst, bool readonly, struct lj_error *err);
+
+/* ljail doctor: each check's result, for the front to print. */
+struct plat_check {
+	const char *name;
+	bool ok;
+	const char *detail; /* what was found, or what to do */
+};
+typedef void (*plat_report_fn)(void *ctx, const struct plat_check *check);
+/* What the host offers jails. Returns the number of failed checks. */
+unsigned plat_doctor_host(plat_report_fn report, void *ctx);
+/*
+ * From inside the running jail, as user (NULL: its first ordinary user, else
+ * nobody); *failed counts the checks that failed.
+ */
+int plat_doctor_jail(struct plat_jail *pj, const char *user, plat_report_fn report, void *ctx,
+		     unsigned *failed, struct lj_error *err);
+
+#endif

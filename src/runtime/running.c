@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "runtime/running.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int rt_probe(const struct lj_paths *paths, const char *name, struct rt_running *r,
+	     struct lj_error *err)
+{
+	*r = (struct rt_running){.status = RT_NONE};
+	int rc = lj_state_read(paths, name, &r->state, err);
+	if (rc == -ENOENT)
+		return 0;
+	if (rc < 0)
+		return rc;
+	rc = plat_open(name, &r->state.plat, &r->pj, err);
+	if (rc == -ESRCH) {
+		r->status = RT_STALE;
+		return 0;
+	}
+	if (rc < 0) {
+		lj_state_release(&r->state);
+		return rc;
+	}
+	r->status = r->state.phase == LJ_PHASE_RUNNING ? RT_RUNNING : RT_STARTING;
+	return 0;
+}
+
+void rt_running_close(struct rt_running *r)
+{
+	if (r->pj)
+		plat_close(r->pj);
+	lj_state_release(&r->state);
+	*r = (struct rt_running){.status = RT_NONE};
+}
+
+static int not_running(const char *which, struct lj_error *err)
+{
+	return lj_error_set(err, ESRCH, "jail '%s' is not running", which);
+}
+
+int rt_running_open(const struct lj_paths *paths, const char *which, struct rt_running *r,
+		    struct lj_error *err)
+{
+	int rc = rt_probe(paths, which, r, err);
+	if (rc < 0)
+		return rc;
+	if (r->status == RT_RUNNING)
+		return 0;
+	bool by_name = r->status != RT_NONE;
+	rt_running_close(r);
+	long jid;
+	if (by_name || !lj_parse_long(which, &jid))
+		return not_running(which, err);
+	struct rt_running *all;
+	size_t n;
+	if (rt_running_list(paths, &all, &n, err) < 0)
+		return -ESRCH;
+	rc = not_running(which, err);
+	for (size_t i = 0; i < n; i++) {
+		if (rc < 0 && all[i].state.jid == jid) {
+			*r = all[i];
+			all[i] = (struct rt_running){0};
+			rc = 0;
+		}
+	}
+	rt_running_free(all, n);
+	return rc;
+}
+
+void rt_running_free(struct rt_running *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		rt_running_close(&list[i]);
+	free(list);
+}
+
+/* Removes a stale state if no ljail is busy with the jail; true when one went. */
+static bool tidy(const struct lj_paths *paths, const char *name)
+{
+	struct lj_error ignored = {0};
+	int lock;
+	if (lj_state_lock(paths, name, &lock, &ignored) < 0)
+		return false;
+	struct rt_running again;
+	bool shared = false;
+	/* Read again under the lock: it may have been started anew meanwhile. */
+	if (rt_probe(paths, name, &again, &ignored) == 0 && again.status == RT_STALE) {
+		shared = plat_record_net_shared(&again.state.plat);
+		lj_state_remove(paths, name, &ignored);
+	}
+	rt_running_close(&again);
+	lj_state_unlock(paths, name, lock, true);
+	return shared;
+}
+
+int rt_running_list(const struct lj_paths *paths, struct rt_running **out, size_t *n,
+		    struct lj_error *err)
+{
+	char **names;
+	size_t count, cap = 0;
+	*out = NULL;
+	*n = 0;
+	int rc = lj_state_names(paths, &names, &count, err);
+	if (rc < 0)
+		return rc;
+	bool resync = false;
+	for (size_t i = 0; i < count; i++) {
+		struct rt_running r;
+		struct lj_error ignored = {0};
+		if (rt_probe(paths, names[i], &r, &ignored) == 0) {
+			if (r.status == RT_RUNNING)
+				*LJ_VEC_PUSH(*out, *n, cap) = r;
+			else if (r.status == RT_STALE)
+				resync |= tidy(paths, names[i]);
+			if (r.status != RT_RUNNING)
+				rt_running_close(&r);
+		}
+		free(names[i]);
+	}
+	free(names);
+	if (resync) {
+		struct lj_error ignored = {0};
+		rt_net_sync(paths, &ignored);
+	}
+	return 0;
+}
+
+/* The jids of the other jails: running, or being started by an ljail that holds its lock. */
+static long *jids_in_use(const struct lj_paths *paths, const char *self, size_t *count)
+{
+	char **names;
+	size_t n, cap = 0;
+	long *jids = NULL;
+	struct lj_error ignored = {0};
+	*count = 0;
+	if (lj_state_names(paths, &names, &n, &ignored) < 0)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		struct rt_running r;
+		if (!lj_str_eq(names[i], self) && rt_probe(paths, names[i], &r, &ignored) == 0 &&
+		    r.status != RT_NONE) {
+			/* A starting jail may have no processes yet: its lock holds its jid. */
+			if (r.pj ||
+			    (r.state.phase == LJ_PHASE_STARTING && lj_state_lock_held(paths, names[i])))
+				*LJ_VEC_PUSH(jids, *count, cap) = r.state.jid;
+			rt_running_close(&r);
+		}
+		free(names[i]);
+	}
+	free(names);
+	return jids;
+}
+
+static bool jid_listed(const long *jids, size_t n, long jid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (jids[i] == jid)
+			return true;
+	return false;
+}
+
+int rt_claim(const struct lj_paths *paths, struct lj_state *s, struct lj_error *err)
+{
+	int rc = lj_state_make_dir(paths, err);
+	if (rc < 0)
+		return rc;
+	LJ_CLEANUP_FREE char *file = lj_xasprintf("%s/.jids.lock", paths->run_dir);
+	LJ_CLEANUP_CLOSE int fd = -1;
+	if ((rc = lj_state_lock_file(file, &fd, err)) < 0)
+		return rc;
+	size_t n;
+	LJ_CLEANUP_FREE long *jids = jids_in_use(paths, s->name, &n);
+	if (s->jid > 0) {
+		if (jid_listed(jids, n, s->jid))
+			return lj_error_set(err, EEXIST, "jail '%s': jid %ld is in use", s->name,
+					    s->jid);
+	} else {
+		s->jid = 1;
+		while (jid_listed(jids, n, s->jid))
+			s->jid++;
+	}
+	return lj_state_write(paths, s, err);
+}
+
+int rt_net_sync(const struct lj_paths *paths, struct lj_error *err)
+{
+	char **names;
+	size_t n;
+	int rc = lj_state_names(paths, &names, &n, err);
+	if (rc < 0)
+		return rc;
+	struct rt_running *open = lj_xcalloc(n + 1, sizeof(*open));
+	struct plat_jail **handles = lj_xcalloc(n + 1, sizeof(*handles));
+	size_t nh = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct lj_error ignored = {0};
+		if (rt_probe(paths, names[i], &open[i], &ignored) == 0 && open[i].pj)
+			handles[nh++] = open[i].pj;
+		free(names[i]);
+	}
+	free(names);
+	rc = plat_net_sync(paths, handles, nh, err);
+	for (size_t i = 0; i < n; i++)
+		rt_running_close(&open[i]);
+	free(open);
+	free(handles);
+	return rc;
+}
