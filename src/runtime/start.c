@@ -157,8 +157,8 @@ static int step_network(void *ctx, struct lj_error *err)
 		return 0;
 	/* The state written at create names what to take down after a crash. */
 	int rc = plat_net_up(st->pj, st->state.jid, err);
-	if (rc == 0 && plat_net_shared(st->pj))
-		rc = rt_net_sync(st->paths, err);
+	if (rc == 0 && plat_net_shared(st->pj) && (rc = rt_net_sync(st->paths, err)) < 0)
+		lj_error_wrap(err, "jail '%s'", st->j->name);
 	return rc;
 }
 
