@@ -453,6 +453,23 @@ static int load_file(struct conf *c, const char *path, struct conf_pos from, str
 		conf_diag_add(c, from, "cannot read '%s': %s", path, strerror(EISDIR));
 		return -EISDIR;
 	}
+	/*
+	 * The configuration makes ljail run commands as root (exec.*) and mount
+	 * host folders: a file that someone other than root (or the user running
+	 * ljail) could change would hand them root, as doas refuses for
+	 * doas.conf.
+	 */
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		conf_diag_add(c, from, "refusing '%s': it belongs to uid %u, not to root", path,
+			      (unsigned)st.st_uid);
+		return -EPERM;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		conf_diag_add(c, from,
+			      "refusing '%s': others than its owner may write it (chmod go-w)",
+			      path);
+		return -EPERM;
+	}
 	struct include_chain link = {.up = chain, .id = {st.st_dev, st.st_ino}};
 	for (const struct include_chain *l = chain; l; l = l->up) {
 		if (l->id.dev == link.id.dev && l->id.ino == link.id.ino) {

@@ -211,3 +211,28 @@ def test_global_options_after_command(root):
     write(conf, "a { persist; }\n")
     rc, out, _ = run("config", "show", "-f", str(conf), "-e", "|")
     assert rc == 0 and out == "name=a|persist\n"
+
+
+def test_refuses_files_others_may_change(root):
+    """jail.conf makes ljail run commands as root: a file that someone else
+    could write is refused, as doas refuses such a doas.conf."""
+    conf = root / "etc/ljail/jail.conf"
+    write(conf, "a { persist; }\n")
+    inc = root / "etc/ljail/common.conf"
+    write(inc, "persist;\n")
+    conf.write_text(f'.include "{inc}";\na {{ persist; }}\n')
+    assert run("-R", str(root), "config", "check")[0] == 0
+    os.chmod(inc, 0o664)
+    rc, out, err = run("-R", str(root), "config", "check")
+    assert rc == 2 and out == ""
+    assert f"refusing '{inc}': others than its owner may write it" in err
+    assert len(err.splitlines()) == 1
+    os.chmod(inc, 0o644)
+    os.chmod(conf, 0o646)
+    rc, _, err = run("-R", str(root), "config", "check")
+    assert rc == 2 and f"refusing '{conf}'" in err
+    os.chmod(conf, 0o644)
+    if os.geteuid() == 0:
+        os.chown(inc, 65534, 65534)
+        rc, _, err = run("-R", str(root), "config", "check")
+        assert rc == 2 and f"refusing '{inc}': it belongs to uid 65534, not to root" in err

@@ -625,6 +625,10 @@ def test_bad_input_is_one_clear_line(lj, tmp_path):
         assert msg in err, (args, err)
         assert len(err.strip().splitlines()) == 1, (args, err)
         assert lj.states() == [], args
+    # A mistake in the configuration found while the jail is made is still
+    # a usage error: the error crosses from the jail's first process whole.
+    assert lj.run("start", "badtmpfs")[0] == 2
+    assert lj.run("start", "notarget")[0] == 1
     lj.ok("start", "t1")
     err = lj.fails("start", "t1")
     assert err == "ljail: jail 't1' is already running\n"

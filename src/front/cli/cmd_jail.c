@@ -55,6 +55,12 @@ static void add_running(struct cli *cli, struct conf *c, char ***extra, size_t *
 	free(names);
 }
 
+/* Each jail succeeds or fails on its own; a usage error (2) outweighs a failure (1). */
+static int worse(int status, int one)
+{
+	return one > status ? one : status;
+}
+
 /* The name of a jail that order[i] depends on and that failed, or NULL. */
 static const char *failed_dependency(struct conf_jail **order, const bool *failed, size_t i)
 {
@@ -117,8 +123,7 @@ static int run_action(struct cli *cli, enum action action, int argc, char **argv
 		if (action == STOP) {
 			/* Dependents go first: stop in the reverse of the start order. */
 			for (size_t i = 0; i < nextra; i++)
-				if (act_on(cli, STOP, NULL, extra[i]) != LJ_EXIT_OK)
-					status = LJ_EXIT_FAILED;
+				status = worse(status, act_on(cli, STOP, NULL, extra[i]));
 			for (size_t i = n; i-- > 0;) {
 				/* -a stops the jails that run, and leaves the others be. */
 				if (all) {
@@ -128,8 +133,8 @@ static int run_action(struct cli *cli, enum action action, int argc, char **argv
 						continue;
 					lj_state_release(&s);
 				}
-				if (act_on(cli, STOP, order[i], order[i]->name) != LJ_EXIT_OK)
-					status = LJ_EXIT_FAILED;
+				status = worse(status,
+					       act_on(cli, STOP, order[i], order[i]->name));
 			}
 		} else {
 			bool *failed = lj_xcalloc(n + 1, sizeof(bool));
@@ -141,12 +146,12 @@ static int run_action(struct cli *cli, enum action action, int argc, char **argv
 						"'%s', which failed\n",
 						order[i]->name, dep);
 					failed[i] = true;
+					status = worse(status, LJ_EXIT_FAILED);
 				} else {
-					failed[i] = act_on(cli, action, order[i], order[i]->name) !=
-						    LJ_EXIT_OK;
+					int one = act_on(cli, action, order[i], order[i]->name);
+					failed[i] = one != LJ_EXIT_OK;
+					status = worse(status, one);
 				}
-				if (failed[i])
-					status = LJ_EXIT_FAILED;
 			}
 			free(failed);
 		}

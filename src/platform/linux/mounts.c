@@ -442,9 +442,17 @@ int lj_mounts_pivot(const struct lj_jail *j, int rootfd, struct lj_error *err)
 	 * pivot_root(".", ".") stacks the old root on the new one; detaching "."
 	 * then drops the old root, so no host path stays reachable.
 	 */
-	if (fchdir(rootfd) < 0 || syscall(SYS_pivot_root, ".", ".") < 0 ||
-	    umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+	if (fchdir(rootfd) < 0)
+		return lj_error_set(err, errno, "jail '%s': entering '%s': %s", j->name, j->path,
+				    strerror(errno));
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
 		return lj_error_set(err, errno, "jail '%s': pivot_root into '%s': %s", j->name,
 				    j->path, strerror(errno));
+	if (umount2(".", MNT_DETACH) < 0)
+		return lj_error_set(err, errno, "jail '%s': detaching the host's root: %s",
+				    j->name, strerror(errno));
+	if (chdir("/") < 0)
+		return lj_error_set(err, errno, "jail '%s': changing to the new root: %s", j->name,
+				    strerror(errno));
 	return 0;
 }
