@@ -228,16 +228,21 @@ def test_nullfs_fstab_sysfs_and_fdescfs(lj, victim):
 
 def test_exec_jail_user_and_clean(lj):
     add_user(lj.root, "carol", 23458)
-    out = lj.base / "out"
     lj.config(basic(extra=f"""
         exec.jail_user = "carol";
         exec.clean;
-        exec.start = "echo $(id -un) $HOME $(pwd) > /tmp/who; cp /tmp/who /home/carol/who";
-    """.replace("$(", "\\$(").replace("$HOME", "\\$HOME")))
-    lj.ok("start", "t1")
-    assert (lj.root / "home" / "carol" / "who").read_text() == "carol /home/carol /home/carol\n"
+        exec.start = "echo $(id -un) $HOME $(pwd) ${{LJT_LEAK:-clean}} > /home/carol/who";
+    """.replace("$(", "\\$(").replace("$HOME", "\\$HOME").replace("${", "\\${")))
+    # exec.clean: nothing of the caller's environment reaches the command.
+    os.environ["LJT_LEAK"] = "leaked"
+    try:
+        lj.ok("start", "t1")
+    finally:
+        del os.environ["LJT_LEAK"]
+    who = lj.root / "home" / "carol" / "who"
+    assert who.read_text() == "carol /home/carol /home/carol clean\n"
+    assert who.stat().st_uid == 23458
     lj.ok("stop", "t1")
-    assert not out.exists()
 
 
 def test_dev_has_the_jail_set_and_proc_is_masked(lj):
@@ -408,14 +413,19 @@ def test_failing_prestop_keeps_the_jail(lj):
 def test_stop_timeout_kills_what_ignores_sigterm(lj):
     lj.config(basic(extra='stop.timeout = 1;'))
     lj.ok("start", "t1")
-    p = subprocess.Popen([LJAIL, "exec", "t1", "sh", "-c", "trap '' TERM; sleep 1000"],
+    # It notes SIGTERM and goes on: only SIGKILL, after stop.timeout, ends it.
+    got = lj.root / "root" / "got"
+    script = "trap 'echo term >> /root/got' TERM; echo ready > /root/got; " \
+             "while :; do sleep 0.1; done"
+    p = subprocess.Popen([LJAIL, "exec", "t1", "sh", "-c", script],
                          env=dict(os.environ, LJAIL_ROOT=str(lj.R)))
-    for _ in range(100):
-        if "sleep" in lj.ok("exec", "t1", "ps", "-e", "-o", "comm="):
+    for _ in range(400):
+        if got.exists() and got.read_text() == "ready\n":
             break
         time.sleep(0.05)
     lj.ok("stop", "t1")
-    p.wait(timeout=30)
+    assert p.wait(timeout=30) == 128 + signal.SIGKILL
+    assert got.read_text() == "ready\nterm\n"
 
 
 def test_without_persist_the_jail_ends_with_its_last_process(lj):

@@ -84,6 +84,11 @@ static char *take_log(struct fixture *f)
 	return lj_strbuf_take(&sb);
 }
 
+static void drop_log(struct fixture *f)
+{
+	free(take_log(f));
+}
+
 #define assert_log(f, expected)                                                                    \
 	do {                                                                                       \
 		char *log_ = take_log(f);                                                          \
@@ -212,7 +217,7 @@ static void test_start_running_jail(void **state)
 	FILE *p = fopen(planted, "we");
 	assert_non_null(p);
 	fclose(p);
-	take_log(f);
+	drop_log(f);
 	assert_int_equal(lj_start(&f->paths, &f->j, &err), -EEXIST);
 	assert_string_equal(err.msg, "jail 'j' is already running");
 	assert_log(f, "");
@@ -236,7 +241,7 @@ static void start_quietly(struct fixture *f)
 	unsetenv("LJT_FAIL");
 	rec_fail(NULL);
 	assert_int_equal(lj_start(&f->paths, &f->j, &err), 0);
-	take_log(f);
+	drop_log(f);
 }
 
 static void test_stop_order(void **state)
