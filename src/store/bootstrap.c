@@ -85,18 +85,8 @@ struct progress {
 
 static void draw(struct progress *p)
 {
-	if (p->b->quiet)
-		return;
-	if (p->b->progress_bar) {
-		int width = 30, filled = p->percent * width / 100;
-		fprintf(stderr, "\r%-9s [%.*s%*s] %3d%%", p->phase, filled,
-			"##############################", width - filled, "", p->percent);
-		if (p->percent == 100)
-			fputc('\n', stderr);
-		fflush(stderr);
-	} else {
-		fprintf(stderr, "%s %d%%\n", p->phase, p->percent);
-	}
+	if (p->b->progress)
+		p->b->progress(p->b->progress_ctx, p->phase, p->percent);
 }
 
 static void bootstrap_line(void *ctx, const char *text)
@@ -108,12 +98,10 @@ static void bootstrap_line(void *ctx, const char *text)
 		if (lj_str_starts(text, phases[i].marker)) {
 			if (phases[i].percent > p->percent ||
 			    !lj_str_eq(phases[i].phase, p->phase ? p->phase : "")) {
-				bool changed = !p->phase || !lj_str_eq(p->phase, phases[i].phase);
 				p->percent = phases[i].percent > p->percent ? phases[i].percent
 									    : p->percent;
 				p->phase = phases[i].phase;
-				if (changed || p->b->progress_bar)
-					draw(p);
+				draw(p);
 			}
 			return;
 		}
@@ -124,10 +112,8 @@ static void bootstrap_line(void *ctx, const char *text)
 			p->unpacked++;
 		else if (lj_str_starts(text, "Setting up ") && p->percent < 94) {
 			p->configured++;
-			if (p->b->progress_bar) {
-				p->percent++;
-				draw(p);
-			}
+			p->percent++;
+			draw(p);
 		}
 	}
 }
@@ -208,8 +194,9 @@ int store_bootstrap(const struct store_bootstrap *b, const char *target, struct 
 	if (rc < 0)
 		return rc;
 	if (status != 0) {
-		if (b->progress_bar && !b->quiet && p.phase)
-			fputc('\n', stderr);
+		/* The end, for a front that draws a bar. */
+		if (b->progress && p.phase)
+			b->progress(b->progress_ctx, NULL, -1);
 		return lj_error_set(err, EIO, "%s of '%s' from %s failed (exit status %d)%s%s",
 				    argv[0], b->suite, mirror, status, p.last_error[0] ? ": " : "",
 				    p.last_error);

@@ -18,8 +18,12 @@ struct store_bootstrap {
 	const char *include; /* PKG,PKG or NULL */
 	const char *arch;    /* NULL: the host's */
 	const char *cache;   /* folder of .deb files kept between runs */
-	bool progress_bar;   /* on a terminal: one redrawn line; else phase lines */
-	bool quiet;
+	/*
+	 * Called whenever the phase or the percentage moves on (the front draws
+	 * it), and with phase NULL when a bootstrap that drew fails; NULL: nothing.
+	 */
+	void (*progress)(void *ctx, const char *phase, int percent);
+	void *progress_ctx;
 };
 
 /* The mirror the host's apt sources use for suite (any Debian one if none names it). */

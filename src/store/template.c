@@ -169,8 +169,8 @@ static int fill_version(const struct lj_paths *paths, const struct store_templat
 		.include = o->include,
 		.arch = o->arch,
 		.cache = cache,
-		.progress_bar = o->progress_bar,
-		.quiet = o->quiet,
+		.progress = o->progress,
+		.progress_ctx = o->progress_ctx,
 	};
 	if (!lj_str_eq(b.variant, "minbase") && !lj_str_eq(b.variant, "buildd") &&
 	    !lj_str_eq(b.variant, "standard"))

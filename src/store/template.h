@@ -23,8 +23,8 @@ struct store_template_opts {
 	const char *arch;
 	const char *tarball; /* --from-tarball */
 	const char *dir;     /* --from-dir */
-	bool progress_bar;
-	bool quiet;
+	void (*progress)(void *ctx, const char *phase, int percent); /* see store_bootstrap */
+	void *progress_ctx;
 };
 
 struct store_template {

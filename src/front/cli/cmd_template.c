@@ -11,6 +11,32 @@
 
 enum { OPT_SUITE = 0x200, OPT_VARIANT, OPT_MIRROR, OPT_INCLUDE, OPT_ARCH, OPT_TARBALL, OPT_DIR };
 
+/* On a terminal: one line, redrawn. */
+static void draw_bar(void *ctx, const char *phase, int percent)
+{
+	(void)ctx;
+	if (!phase) {
+		fputc('\n', stderr);
+		return;
+	}
+	int width = 30, filled = percent * width / 100;
+	fprintf(stderr, "\r%-9s [%.*s%*s] %3d%%", phase, filled, "##############################",
+		width - filled, "", percent);
+	if (percent == 100)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+/* Elsewhere (a log, CI): a line per step. */
+static void draw_line(void *ctx, const char *phase, int percent)
+{
+	static const char *last;
+	(void)ctx;
+	if (phase && (!last || !lj_str_eq(last, phase)))
+		fprintf(stderr, "%s %d%%\n", phase, percent);
+	last = phase;
+}
+
 static int template_create(struct cli *cli, const struct cli_command *cmd, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -46,8 +72,8 @@ static int template_create(struct cli *cli, const struct cli_command *cmd, int a
 	if ((o.tarball || o.dir) && (o.suite || o.variant || o.mirror || o.include || o.arch))
 		return cli_usage_error(cmd,
 				       "--from-tarball and --from-dir take no bootstrap options");
-	o.quiet = cli->verbosity < 0;
-	o.progress_bar = isatty(STDERR_FILENO);
+	if (cli->verbosity >= 0)
+		o.progress = isatty(STDERR_FILENO) ? draw_bar : draw_line;
 	struct lj_error err = {0};
 	if (store_template_create(&cli->paths, args[0], &o, &err) < 0)
 		return cli_print_error(&err);
