@@ -35,10 +35,10 @@ static int step_leftovers(void *ctx, struct lj_error *err)
 		rt_running_close(&old);
 		return lj_error_set(err, EEXIST, "jail '%s' is already running", name);
 	}
-	/* Its interfaces first, while the platform can still reach them. */
+	/* As a stop does: end it, then its interfaces, through the namespace the handle holds. */
 	if (old.pj) {
-		plat_net_down(old.pj, old.state.jid);
 		rc = plat_destroy(old.pj, err);
+		plat_net_down(old.pj, old.state.jid);
 	}
 	bool shared = plat_record_net_shared(&old.state.plat);
 	rt_running_close(&old);
