@@ -7,6 +7,7 @@
  */
 #include "conf/conf.h"
 #include "conf/fstab.h"
+#include "conf/host.h"
 #include "conf/params.h"
 
 #include <arpa/inet.h>
@@ -134,7 +135,7 @@ static void check_values(struct conf *c, const char *jail, const struct conf_par
 	}
 }
 
-static bool value_allowed(const struct conf_param_def *d, const char *value)
+static bool value_allowed(const struct conf_host_param *d, const char *value)
 {
 	for (const char *const *o = d->only; *o; o++)
 		if (lj_str_eq(*o, value))
@@ -143,24 +144,27 @@ static bool value_allowed(const struct conf_param_def *d, const char *value)
 }
 
 /* Whether this host can do what the parameter asks. */
-static void check_host(struct conf *c, const char *jail, const struct conf_param *p)
+static void check_host(struct conf *c, const struct conf_host *host, const char *jail,
+		       const struct conf_param *p)
 {
-	const struct conf_param_def *d = p->def;
+	const struct conf_host_param *d = host->param(p->def->name);
 
-	if (d->support == CONF_UNSUPPORTED) {
-		/* A boolean that turns off what Linux cannot do asks for nothing. */
-		if (d->type == CONF_T_BOOL && !conf_param_bool(p))
+	/* A parameter the host does not describe is one it cannot do. */
+	if (!d || d->support == CONF_UNSUPPORTED) {
+		/* A boolean that turns off what the host cannot do asks for nothing. */
+		if (p->def->type == CONF_T_BOOL && !conf_param_bool(p))
 			return;
-		conf_diag_add(c, p->pos, "jail '%s': parameter '%s' is not supported on Linux: %s",
-			      jail, p->name, d->linux);
+		conf_diag_add(c, p->pos, "jail '%s': parameter '%s' is not supported on %s: %s",
+			      jail, p->name, host->name, d ? d->note : "unknown to this host");
 		return;
 	}
 	if (d->only) {
 		for (size_t i = 0; i < p->nvalues; i++) {
 			if (!value_allowed(d, p->values[i])) {
 				conf_diag_add(c, p->pos,
-					      "jail '%s': %s = %s is not possible on Linux: %s",
-					      jail, p->name, p->values[i], d->linux);
+					      "jail '%s': %s = %s is not possible on %s: %s",
+					      jail, p->name, p->values[i], host->name,
+					      d->note);
 				return;
 			}
 		}
@@ -173,7 +177,8 @@ static void check_host(struct conf *c, const char *jail, const struct conf_param
  * folder; the runtime resolves targets inside the root again, this is the
  * early, clear refusal.
  */
-static void check_mount_lines(struct conf *c, const struct conf_jail *j, const struct conf_param *p)
+static void check_mount_lines(struct conf *c, const struct conf_host *host,
+			      const struct conf_jail *j, const struct conf_param *p)
 {
 	const struct conf_param *path = conf_jail_param(j, "path");
 	const char *root = path && path->nvalues == 1 ? path->values[0] : NULL;
@@ -189,11 +194,11 @@ static void check_mount_lines(struct conf *c, const struct conf_jail *j, const s
 		}
 		if (rc == 0)
 			continue;
-		if (!conf_fstype_find(e.type))
+		if (!conf_fstype_known(e.type) || !host->fstype(e.type))
 			conf_diag_add(c, p->value_pos[i],
 				      "jail '%s': mount line '%s': file system type '%s' cannot be "
-				      "mounted in a jail on Linux (see ljail.conf(5))",
-				      j->name, p->values[i], e.type);
+				      "mounted in a jail on %s (see ljail.conf(5))",
+				      j->name, p->values[i], e.type, host->name);
 		else if (root && !conf_path_below(e.target, root))
 			conf_diag_add(c, p->value_pos[i],
 				      "jail '%s': mount line '%s': target '%s' is outside the "
@@ -242,14 +247,14 @@ static void check_statement_names(struct conf *c)
 	}
 }
 
-int conf_check(struct conf *c, enum conf_check_mode mode)
+int conf_check(struct conf *c, const struct conf_host *host)
 {
 	size_t before = c->ndiags;
 
 	check_statement_names(c);
 	for (size_t ji = 0; ji < c->njails; ji++) {
 		struct conf_jail *j = &c->jails[ji];
-		if (mode == CONF_CHECK_HOST)
+		if (host)
 			check_jail_name(c, j);
 		for (size_t i = 0; i < j->nparams; i++) {
 			struct conf_param *p = &j->params[i];
@@ -258,11 +263,10 @@ int conf_check(struct conf *c, enum conf_check_mode mode)
 				continue; /* reported with its statement */
 			size_t n = c->ndiags;
 			check_values(c, j->name, p);
-			if (mode == CONF_CHECK_HOST && c->ndiags == n)
-				check_host(c, j->name, p);
-			if (mode == CONF_CHECK_HOST && c->ndiags == n &&
-			    lj_str_eq(p->def->name, "mount"))
-				check_mount_lines(c, j, p);
+			if (host && c->ndiags == n)
+				check_host(c, host, j->name, p);
+			if (host && c->ndiags == n && lj_str_eq(p->def->name, "mount"))
+				check_mount_lines(c, host, j, p);
 			drop_repeats(c, n);
 		}
 	}

@@ -139,12 +139,13 @@ bool conf_file_loaded(const struct conf *c, const char *path);
 /* Builds c->jails from the blocks: wildcards, globals, +=, variables. */
 int conf_resolve(struct conf *c);
 
-enum conf_check_mode {
-	CONF_CHECK_SYNTAX, /* names and value types; what `config show` needs */
-	CONF_CHECK_HOST,   /* also refuse what this host cannot do */
-};
-/* Checks every parameter of every jail against the table. */
-int conf_check(struct conf *c, enum conf_check_mode mode);
+/*
+ * Checks every parameter of every jail against the table: names and value
+ * types (what `config show` needs), and, given a host, also refuses what that
+ * host cannot do (what the commands that act need).
+ */
+struct conf_host;
+int conf_check(struct conf *c, const struct conf_host *host);
 
 struct conf_jail *conf_find_jail(struct conf *c, const char *name);
 const struct conf_param *conf_jail_param(const struct conf_jail *j, const char *name);

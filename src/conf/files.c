@@ -31,13 +31,13 @@ int conf_load_defaults(struct conf *c, const char *conf_file, const char *conf_d
 }
 
 int conf_load_checked(struct conf *c, const char *file, const char *conf_file,
-		      const char *conf_dir, enum conf_check_mode mode)
+		      const char *conf_dir, const struct conf_host *host)
 {
 	int rc = file ? conf_load_file(c, file) : conf_load_defaults(c, conf_file, conf_dir);
 	/* Resolve only what parsed; the names are checked either way. */
 	if (rc == 0)
 		rc = conf_resolve(c);
-	int check = conf_check(c, mode);
+	int check = conf_check(c, host);
 	if (rc == 0)
 		rc = check;
 	if (c->ndiags)

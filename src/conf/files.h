@@ -17,6 +17,6 @@ int conf_load_defaults(struct conf *c, const char *conf_file, const char *conf_d
  * -EINVAL with every diagnostic in c, sorted, for the caller to report.
  */
 int conf_load_checked(struct conf *c, const char *file, const char *conf_file,
-		      const char *conf_dir, enum conf_check_mode mode);
+		      const char *conf_dir, const struct conf_host *host);
 
 #endif

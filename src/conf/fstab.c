@@ -13,27 +13,17 @@
  * systems that hold no host data of their own, or binds of host folders the
  * configuration names.
  */
-static const struct conf_fstype fstypes[] = {
-	{"devfs", "tmpfs with the device nodes of devfs_ruleset, and a new devpts"},
-	{"fdescfs", "the /dev/fd, stdin, stdout and stderr links"},
-	{"procfs", "proc, with sensitive files masked"},
-	{"linprocfs", "proc, with sensitive files masked"},
-	{"proc", "proc, with sensitive files masked"},
-	{"linsysfs", "sysfs, read-only"},
-	{"sysfs", "sysfs, read-only"},
-	{"tmpfs", "tmpfs, with its options"},
-	{"nullfs", "a bind mount, nosuid and nodev"},
-	{"bind", "a bind mount, nosuid and nodev"},
-	{"devpts", "a new devpts instance"},
-	{"mqueue", "a POSIX message queue file system"},
+static const char *const fstypes[] = {
+	"devfs", "fdescfs", "procfs", "linprocfs", "proc", "linsysfs",
+	"sysfs", "tmpfs", "nullfs", "bind", "devpts", "mqueue",
 };
 
-const struct conf_fstype *conf_fstype_find(const char *type)
+bool conf_fstype_known(const char *type)
 {
 	for (size_t i = 0; i < LJ_ARRAY_SIZE(fstypes); i++)
-		if (lj_str_eq(fstypes[i].name, type))
-			return &fstypes[i];
-	return NULL;
+		if (lj_str_eq(fstypes[i], type))
+			return true;
+	return false;
 }
 
 void conf_fstab_entry_release(struct conf_fstab_entry *e)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The one table of jail parameters: every parameter FreeBSD's jail(8) knows,
- * with its type and what it means on a Linux host. ljail.conf(5) documents
- * the same table, and a test keeps the two in step.
+ * with its type. What each means on a host, or why a host cannot do it, is
+ * the platform's (conf/host.h; platform/linux/params.c). ljail.conf(5)
+ * documents both, and a test keeps the page and the tables in step.
  */
 #ifndef LJAIL_CONF_PARAMS_H
 #define LJAIL_CONF_PARAMS_H
@@ -20,19 +21,10 @@ enum conf_type {
 	CONF_T_IP6,     /* IPv6 addresses: [IFACE|]ADDR[/PREFIX], ... */
 };
 
-enum conf_support {
-	CONF_SUPPORTED,   /* the same meaning as on FreeBSD */
-	CONF_MAPPED,      /* done by the Linux mechanism the table names */
-	CONF_UNSUPPORTED, /* nothing on Linux does it; refused, never ignored */
-};
-
 struct conf_param_def {
 	const char *name;
 	enum conf_type type;
-	enum conf_support support;
-	bool pseudo;             /* jail(8)'s own parameter, not the kernel's */
-	const char *const *only; /* the values possible on Linux; NULL: any */
-	const char *linux;       /* what it does here, or why it cannot */
+	bool pseudo; /* jail(8)'s own parameter, not the kernel's */
 };
 
 extern const struct conf_param_def conf_param_table[];

@@ -111,7 +111,7 @@ static enum lj_mount_kind kind_of(const char *type)
 		return LJ_MOUNT_DEVPTS;
 	if (lj_str_eq(type, "mqueue"))
 		return LJ_MOUNT_MQUEUE;
-	return LJ_MOUNT_BIND; /* nullfs, bind: conf_fstype_find allows no more */
+	return LJ_MOUNT_BIND; /* nullfs, bind: conf_fstype_known allows no more */
 }
 
 /*
@@ -132,10 +132,10 @@ static int add_fstab_line(struct lj_jail *j, const char *line, const struct conf
 				      why);
 	if (rc == 0)
 		return 0;
-	if (!conf_fstype_find(e.type)) {
+	if (!conf_fstype_known(e.type)) {
 		rc = lj_error_usage(err,
 				    "jail '%s': %s: file system type '%s' cannot be mounted "
-				    "in a jail on Linux",
+				    "in a jail",
 				    j->name, at, e.type);
 	} else if (!conf_path_below(e.target, j->path)) {
 		rc = lj_error_usage(err,

@@ -27,6 +27,7 @@
 #include "base/kv.h"
 #include "base/paths.h"
 #include "base/user.h"
+#include "conf/host.h"
 #include "model/jail.h"
 
 struct plat_jail;
@@ -153,6 +154,13 @@ bool plat_clone_supported(const char *dir);
 bool plat_clone_is_volume(const char *path);
 int plat_clone_volume(const char *path, struct lj_error *err);
 int plat_clone_snapshot(const char *src, const char *dst, bool readonly, struct lj_error *err);
+
+/*
+ * What jail.conf's parameters and mount types become on this host, or why
+ * they cannot be done: what `config check` and the acting commands hold a
+ * configuration to.
+ */
+const struct conf_host *plat_conf_host(void);
 
 /* ljail doctor: each check's result, for the front to print. */
 struct plat_check {

@@ -13,6 +13,7 @@
 #include "conf/conf.h"
 #include "conf/files.h"
 #include "model/jail.h"
+#include "platform/platform.h"
 #include "runtime/lifecycle.h"
 #include "runtime/running.h"
 #include "store/clone.h"
@@ -50,7 +51,7 @@ static int load_conf(const struct lj_paths *paths, const char *conf_file, struct
 		     struct lj_error *err)
 {
 	conf_init(c);
-	if (conf_load_checked(c, conf_file, paths->conf_file, paths->conf_dir, CONF_CHECK_HOST) ==
+	if (conf_load_checked(c, conf_file, paths->conf_file, paths->conf_dir, plat_conf_host()) ==
 	    0)
 		return 0;
 	const struct conf_diag *d = c->ndiags ? &c->diags[0] : NULL;

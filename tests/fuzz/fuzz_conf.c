@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "conf/conf.h"
+#include "platform/platform.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -20,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c.opts.no_include = true; /* the fuzzer must not read the machine's files */
 	if (conf_load_buffer(&c, "fuzz.conf", (const char *)data, size) == 0 &&
 	    conf_resolve(&c) == 0) {
-		conf_check(&c, CONF_CHECK_HOST);
+		conf_check(&c, plat_conf_host());
 		struct conf_jail *all[64];
 		size_t n = 0;
 		for (size_t i = 0; i < c.njails; i++) {

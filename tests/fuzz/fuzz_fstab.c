@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *why = NULL;
 
 	if (conf_fstab_parse(line, &e, &why) == 1) {
-		(void)conf_fstype_find(e.type);
+		(void)conf_fstype_known(e.type);
 		(void)conf_path_below(e.target, e.source);
 		conf_fstab_entry_release(&e);
 	}

@@ -1,5 +1,6 @@
 """The man pages say what the code does: the parameter list of ljail.conf(5)
-is the table in src/conf/params.c, and ljail(8) covers every command."""
+is made from src/conf/params.c and src/platform/linux/params.c, and
+ljail(8) covers every command."""
 import os
 import re
 import subprocess

@@ -9,13 +9,13 @@
 #include <string.h>
 #include <unistd.h>
 
-struct conf *t_load(const char *text, enum conf_check_mode mode)
+struct conf *t_load(const char *text, const struct conf_host *host)
 {
 	struct conf *c = lj_xcalloc(1, sizeof(*c));
 	conf_init(c);
 	if (conf_load_buffer(c, "test.conf", text, strlen(text)) == 0)
 		conf_resolve(c);
-	conf_check(c, mode);
+	conf_check(c, host);
 	conf_diag_sort(c);
 	return c;
 }

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "conf/conf.h"
+#include "platform/platform.h"
 
 /* Evaluates to what `stmt` writes to the FILE *f it is given (caller frees). */
 #define T_CAPTURE(f, stmt)                                                                         \
@@ -27,7 +28,7 @@
 	})
 
 /* Parses text as "test.conf", then resolves and checks it when that worked. */
-struct conf *t_load(const char *text, enum conf_check_mode mode);
+struct conf *t_load(const char *text, const struct conf_host *host);
 void t_free(struct conf *c);
 /* Every diagnostic, one "FILE:LINE:COL: message" per line (caller frees). */
 char *t_diags(const struct conf *c);
@@ -40,7 +41,7 @@ void t_rmtree(const char *dir);
 
 #define assert_show(text, sep, expected)                                                           \
 	do {                                                                                       \
-		struct conf *c_ = t_load(text, CONF_CHECK_SYNTAX);                                 \
+		struct conf *c_ = t_load(text, NULL);                                 \
 		char *d_ = t_diags(c_);                                                            \
 		assert_string_equal(d_, "");                                                       \
 		char *s_ = t_show_e(c_, sep);                                                      \

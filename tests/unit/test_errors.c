@@ -167,7 +167,7 @@ static void test_malformed(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < LJ_ARRAY_SIZE(cases); i++) {
-		struct conf *c = t_load(cases[i].text, CONF_CHECK_HOST);
+		struct conf *c = t_load(cases[i].text, plat_conf_host());
 		char *d = t_diags(c);
 		if (!lj_str_eq(d, cases[i].diags))
 			fail_msg("case '%s':\n got: %s\nwant: %s", cases[i].what, d,

@@ -20,35 +20,77 @@ static const char *value_for(const struct conf_param_def *d)
 }
 
 /*
- * Every entry is found by its own name, and every parameter the table calls
- * unsupported is refused on this host with the table's reason, while config
- * show still takes it.
+ * Every entry is found by its own name; the host describes every parameter
+ * of the table; every parameter the host calls unsupported is refused with
+ * the host's reason, while config show still takes it.
  */
 static void test_table_is_sound(void **state)
 {
 	(void)state;
+	const struct conf_host *host = plat_conf_host();
 	for (size_t i = 0; i < conf_param_count; i++) {
 		const struct conf_param_def *d = &conf_param_table[i];
 		bool neg;
 		assert_ptr_equal(conf_param_find(d->name, &neg), d);
 		assert_false(neg);
-		assert_non_null(d->linux);
-		if (d->support != CONF_UNSUPPORTED || d->pseudo)
+		const struct conf_host_param *h = host->param(d->name);
+		if (!h)
+			fail_msg("%s: the host does not describe it", d->name);
+		assert_non_null(h->note);
+		if (h->support != CONF_UNSUPPORTED || d->pseudo)
 			continue;
 		char *text = lj_xasprintf("a { path = /a; %s%s; }\n", d->name, value_for(d));
-		struct conf *c = t_load(text, CONF_CHECK_HOST);
+		struct conf *c = t_load(text, host);
 		char *diags = t_diags(c);
-		if (!strstr(diags, d->linux))
+		if (!strstr(diags, h->note))
 			fail_msg("%s: refused without its reason: '%s'", text, diags);
 		free(diags);
 		t_free(c);
-		c = t_load(text, CONF_CHECK_SYNTAX);
+		c = t_load(text, NULL);
 		diags = t_diags(c);
 		assert_string_equal(diags, "");
 		free(diags);
 		t_free(c);
 		free(text);
 	}
+}
+
+/*
+ * A host that describes only path and mount refuses every other parameter it
+ * is asked to do, and mounts nothing.
+ */
+static const struct conf_host_param *describes_little(const char *name)
+{
+	static const struct conf_host_param known[] = {
+		{"path", CONF_SUPPORTED, NULL, "the root"},
+		{"mount", CONF_SUPPORTED, NULL, "fstab lines"},
+	};
+	for (size_t i = 0; i < LJ_ARRAY_SIZE(known); i++)
+		if (lj_str_eq(known[i].name, name))
+			return &known[i];
+	return NULL;
+}
+
+static const char *mounts_nothing(const char *type)
+{
+	(void)type;
+	return NULL;
+}
+
+static void test_undescribed_is_refused(void **state)
+{
+	(void)state;
+	const struct conf_host bare = {"Bare", describes_little, mounts_nothing};
+	struct conf *c = t_load("a { path = /a; host.hostname = x; }\n", &bare);
+	char *diags = t_diags(c);
+	assert_non_null(strstr(diags, "'host.hostname' is not supported on Bare"));
+	free(diags);
+	t_free(c);
+	c = t_load("a { path = /a; mount = \"t /a/t tmpfs rw 0 0\"; }\n", &bare);
+	diags = t_diags(c);
+	assert_non_null(strstr(diags, "'tmpfs' cannot be mounted in a jail on Bare"));
+	free(diags);
+	t_free(c);
 }
 
 static void test_find(void **state)
@@ -175,6 +217,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_is_sound),
+		cmocka_unit_test(test_undescribed_is_refused),
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_every_freebsd_parameter),
 		cmocka_unit_test(test_suggest),

@@ -8,7 +8,7 @@ static void test_statements(void **state)
 {
 	(void)state;
 	struct conf *c = t_load("persist;\n$v = 1;\na { path = /x; mount += y; depend b; }\n",
-				CONF_CHECK_SYNTAX);
+				NULL);
 	assert_int_equal(c->nblocks, 2);
 	assert_string_equal(c->blocks[0].name, "*");
 	assert_true(c->blocks[0].wildcard);
@@ -57,7 +57,7 @@ static void test_include(void **state)
 	char *main_conf = lj_xasprintf("%s/jail.conf", dir);
 	assert_int_equal(conf_load_file(&c, main_conf), 0);
 	assert_int_equal(conf_resolve(&c), 0);
-	assert_int_equal(conf_check(&c, CONF_CHECK_HOST), 0);
+	assert_int_equal(conf_check(&c, plat_conf_host()), 0);
 	char *s = t_show_e(&c, "|");
 	assert_string_equal(s, "name=a|path=/jails/a|host.hostname=h1\n"
 			       "name=b|path=/jails/b|host.hostname=h2\n");

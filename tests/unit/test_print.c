@@ -49,7 +49,7 @@ static void test_json_config(void **state)
 	(void)state;
 	struct conf *c = t_load("a { persist; allow.nomount; stop.timeout = 30; "
 				"ip4.addr = 1.2.3.4; vnet; path = /x; }\n",
-				CONF_CHECK_SYNTAX);
+				NULL);
 	struct conf_jail *all[] = {&c->jails[0]};
 	char *buf = T_CAPTURE(f, conf_print_json(f, all, 1));
 	assert_string_equal(buf,

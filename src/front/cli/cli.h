@@ -54,7 +54,7 @@ const struct cli_command *cli_find_command(const char *name);
  * Loads the configuration (-f FILE or the default files), resolves it and
  * checks it. Prints every diagnostic; returns 0 or LJ_EXIT_USAGE.
  */
-int cli_load_config(struct cli *cli, struct conf *c, enum conf_check_mode mode);
+int cli_load_config(struct cli *cli, struct conf *c, const struct conf_host *host);
 
 int cli_cmd_help(struct cli *cli, int argc, char **argv);
 int cli_cmd_version(struct cli *cli, int argc, char **argv);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* ljail config check | config show [-e SEP] [NAME...] */
 #include "front/cli/cli.h"
+#include "platform/platform.h"
 
 #include <stdlib.h>
 
@@ -14,7 +15,7 @@ static int config_check(struct cli *cli, int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error(cmd, "config check takes no arguments");
 	conf_init(&c);
-	int status = cli_load_config(cli, &c, CONF_CHECK_HOST);
+	int status = cli_load_config(cli, &c, plat_conf_host());
 	conf_release(&c);
 	return status;
 }
@@ -36,7 +37,7 @@ static int config_show(struct cli *cli, int argc, char **argv)
 
 	conf_init(&c);
 	/* Like jail -e: shown as written, even what this host cannot do. */
-	int status = cli_load_config(cli, &c, CONF_CHECK_SYNTAX);
+	int status = cli_load_config(cli, &c, NULL);
 	if (status != LJ_EXIT_OK)
 		goto out;
 

@@ -9,6 +9,7 @@
 #include <errno.h>
 
 #include "model/jail.h"
+#include "platform/platform.h"
 #include "runtime/lifecycle.h"
 #include "store/store.h"
 
@@ -31,7 +32,7 @@ static int start_jail(struct cli *cli, const char *name)
 {
 	struct conf c;
 	conf_init(&c);
-	int status = cli_load_config(cli, &c, CONF_CHECK_HOST);
+	int status = cli_load_config(cli, &c, plat_conf_host());
 	struct conf_jail *cj = status == LJ_EXIT_OK ? conf_find_jail(&c, name) : NULL;
 	struct lj_jail j = {0};
 	struct lj_error err = {0};

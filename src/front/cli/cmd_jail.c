@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "model/jail.h"
+#include "platform/platform.h"
 #include "runtime/lifecycle.h"
 #include "model/order.h"
 #include "runtime/state.h"
@@ -89,7 +90,7 @@ static int run_action(struct cli *cli, enum action action, int argc, char **argv
 
 	struct conf c;
 	conf_init(&c);
-	int status = cli_load_config(cli, &c, CONF_CHECK_HOST);
+	int status = cli_load_config(cli, &c, plat_conf_host());
 	struct conf_jail **order = NULL;
 	size_t n = 0;
 	struct lj_error err = {0};

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "model/jail.h"
+#include "platform/platform.h"
 #include "runtime/lifecycle.h"
 
 int cli_cmd_run(struct cli *cli, int argc, char **argv)
@@ -43,7 +44,7 @@ int cli_cmd_run(struct cli *cli, int argc, char **argv)
 		snprintf(name, sizeof(name), "run-%d", (int)getpid());
 		lj_jail_default(&j, name, target);
 	} else {
-		status = cli_load_config(cli, &c, CONF_CHECK_HOST);
+		status = cli_load_config(cli, &c, plat_conf_host());
 		struct conf_jail *cj = status == LJ_EXIT_OK ? conf_find_jail(&c, target) : NULL;
 		if (status == LJ_EXIT_OK && !cj) {
 			fprintf(stderr, "ljail: jail '%s' is not in the configuration\n", target);

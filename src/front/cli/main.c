@@ -173,10 +173,10 @@ int cli_getopt_mixed(struct cli *cli, int argc, char **argv, const char *shortop
 	}
 }
 
-int cli_load_config(struct cli *cli, struct conf *c, enum conf_check_mode mode)
+int cli_load_config(struct cli *cli, struct conf *c, const struct conf_host *host)
 {
 	int rc = conf_load_checked(c, cli->config_file, cli->paths.conf_file, cli->paths.conf_dir,
-				   mode);
+				   host);
 	conf_diag_print(c, stderr);
 	return rc < 0 ? LJ_EXIT_USAGE : LJ_EXIT_OK;
 }
