@@ -7,6 +7,8 @@ import pytest
 LJAIL = os.environ.get("LJAIL_BIN") or os.path.join(
     os.path.dirname(__file__), "..", "..", "build", "ljail")
 SOURCE = os.environ.get("LJAIL_SOURCE") or os.path.join(os.path.dirname(__file__), "..", "..")
+# Tries from inside a jail what root there must not do (integration/probe.c).
+PROBE = os.environ.get("LJAIL_PROBE") or os.path.join(SOURCE, "build", "tests", "probe")
 
 
 def run(*args, input=None, env=None):

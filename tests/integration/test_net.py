@@ -1,23 +1,43 @@
 """The account's network failures, as an ordinary user inside vnet jails.
 
 Only addresses on this machine: bridges and addresses the tests make
-themselves (10.77.x.0/24), a dnsmasq the test starts on a bridge address,
-and the jails. Each test removes its bridges, interfaces and nft table.
+themselves (10.N.x.0/24, with N a /16 no route on the host touches), a
+dnsmasq the test starts on a bridge address, and the jails. Bridges and
+interfaces carry this run's suffix, so that two runs, or a run and a user's
+own jails, never take each other's; each test removes what it made, and only
+that. Readiness is waited for (a bound socket, a file), never slept for.
 """
-import json
 import os
+import random
 import re
+import select
+import shutil
 import signal
+import secrets
 import socket
 import subprocess
 import time
 
 import pytest
 
-from conftest import LJAIL, SOURCE
+from conftest import LJAIL, PROBE
 
-BR = "ljt0"
-BR2 = "ljt1"
+RUN = secrets.token_hex(3)
+BR, BR2 = f"ljt{RUN}a", f"ljt{RUN}b"
+VETH0, VETH1 = f"ljd{RUN}0", f"ljd{RUN}1"
+OURS = {BR, BR2, VETH0, VETH1}
+
+
+def free_prefix():
+    """10.N for an N that no address or route on this host uses."""
+    out = subprocess.run(["ip", "-4", "-o", "route", "show", "table", "all"],
+                         capture_output=True, text=True).stdout
+    out += subprocess.run(["ip", "-4", "-o", "addr"], capture_output=True, text=True).stdout
+    used = {int(n) for n in re.findall(r"\b10\.(\d+)\.", out)}
+    return f"10.{random.choice([n for n in range(64, 250) if n not in used])}"
+
+
+S = free_prefix()
 
 
 def links():
@@ -28,6 +48,35 @@ def links():
 def nft_table():
     p = subprocess.run(["nft", "list", "table", "ip", "ljail"], capture_output=True, text=True)
     return p.stdout if p.returncode == 0 else ""
+
+
+def wait_for(cond, what, timeout=15):
+    end = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > end:
+            pytest.fail(f"gave up waiting for {what}")
+        time.sleep(0.05)
+
+
+def udp_bound(addr, port):
+    """Whether a UDP socket is bound to addr:port in the host's network stack."""
+    want = "%s:%04X" % (socket.inet_aton(addr)[::-1].hex().upper(), port)
+    with open("/proc/net/udp") as f:
+        return any(line.split()[1] == want for line in f.readlines()[1:])
+
+
+def read_until(proc, wanted, timeout=15):
+    """Reads proc's stdout until every string in wanted has appeared."""
+    fd, got, end = proc.stdout.fileno(), b"", time.monotonic() + timeout
+    while not all(w.encode() in got for w in wanted):
+        left = end - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            pytest.fail(f"gave up waiting for {wanted}; got {got!r}")
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            break
+        got += chunk
+    return got.decode()
 
 
 
@@ -76,6 +125,11 @@ class Net:
         return subprocess.Popen([LJAIL, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True, env=dict(os.environ, LJAIL_ROOT=str(self.R)))
 
+    def listening(self, jail, proto, port):
+        """Waits until something in jail listens on port (ss -t or -u)."""
+        wait_for(lambda: f":{port} " in self.ok("exec", jail, "ss", "-Hln" + proto),
+                 f"port {port} in {jail}")
+
 
 @pytest.fixture
 def net(tmp_path, tree):
@@ -90,12 +144,10 @@ def net(tmp_path, tree):
                 if subprocess.run(["umount", str(root)]).returncode == 0:
                     break
                 time.sleep(0.1)
+        # Only what this run made: its bridges and its veth stand-in.
+        for name in sorted((links() - before) & OURS):
+            subprocess.run(["ip", "link", "del", name], capture_output=True)
         left = links() - before
-        for br in (BR, BR2):
-            subprocess.run(["ip", "link", "del", br], capture_output=True)
-        subprocess.run(["ip", "link", "del", "ljdummy0"], capture_output=True)
-        subprocess.run(["ip", "link", "del", "ljdummy1"], capture_output=True)
-        left -= {BR, BR2, "ljdummy0", "ljdummy1"}
         assert not left, f"interfaces left on the host: {left}"
         assert not nft_table(), "ljail's nft table is still there"
 
@@ -132,10 +184,12 @@ def dnsmasq(tmp_path):
     def start(addr):
         p = subprocess.Popen(["dnsmasq", "--no-daemon", "--conf-file=/dev/null",
                               f"--listen-address={addr}", "--bind-interfaces", "--no-resolv",
-                              "--no-hosts", "--address=/jail.test/10.77.0.99"],
+                              "--no-hosts", f"--address=/jail.test/{S}.0.99"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         procs.append(p)
-        time.sleep(0.3)
+        wait_for(lambda: udp_bound(addr, 53) or p.poll() is not None, "dnsmasq")
+        assert p.poll() is None, "dnsmasq ended at once"
+        return p
     yield start
     for p in procs:
         p.terminate()
@@ -143,126 +197,130 @@ def dnsmasq(tmp_path):
 
 
 def test_ping_dns_netlink_as_an_ordinary_user(net, dnsmasq):
-    vnet_conf(net, {"a": (BR, "10.77.0.2", "10.77.0.1"), "b": (BR, "10.77.0.3", "10.77.0.1")})
+    vnet_conf(net, {"a": (BR, f"{S}.0.2", f"{S}.0.1"), "b": (BR, f"{S}.0.3", f"{S}.0.1")})
     net.ok("start", "a", "b")
     # As jls: the first address, without its prefix.
     rows = net.ok("list").splitlines()[1:]
-    assert [r.split()[:2] for r in rows] == [["1", "10.77.0.2"], ["2", "10.77.0.3"]]
-    dnsmasq("10.77.0.1")
+    assert [r.split()[:2] for r in rows] == [["1", f"{S}.0.2"], ["2", f"{S}.0.3"]]
+    dnsmasq(f"{S}.0.1")
     for user in ("root", "alice"):
-        for target in ("10.77.0.1", "10.77.0.3"):
+        for target in (f"{S}.0.1", f"{S}.0.3"):
             out = net.ok("exec", "-U", user, "a", "ping", "-c1", "-W3", target)
             assert "1 received" in out, (user, target, out)
     # DNS over UDP, as the account's `dig` could not.
     assert net.ok("exec", "-U", "alice", "a", "getent", "hosts", "x.jail.test").split()[0] == \
-        "10.77.0.99"
-    assert net.ok("exec", "-U", "alice", "a", "dig", "+short", "+notcp", "@10.77.0.1",
-                  "y.jail.test").strip() == "10.77.0.99"
+        f"{S}.0.99"
+    assert net.ok("exec", "-U", "alice", "a", "dig", "+short", "+notcp", f"@{S}.0.1",
+                  "y.jail.test").strip() == f"{S}.0.99"
     # netlink: ip addr, ip route and ip link work inside.
-    assert "10.77.0.2/24" in net.ok("exec", "-U", "alice", "a", "ip", "addr")
-    assert "default via 10.77.0.1" in net.ok("exec", "-U", "alice", "a", "ip", "route")
+    assert f"{S}.0.2/24" in net.ok("exec", "-U", "alice", "a", "ip", "addr")
+    assert f"default via {S}.0.1" in net.ok("exec", "-U", "alice", "a", "ip", "route")
     assert re.search(r"eth0.*state UP", net.ok("exec", "-U", "alice", "a", "ip", "link"))
 
 
 def test_listening_sockets_tcp_udp_unix(net):
-    vnet_conf(net, {"a": (BR, "10.77.0.2", "10.77.0.1"), "b": (BR, "10.77.0.3", "10.77.0.1")})
+    vnet_conf(net, {"a": (BR, f"{S}.0.2", f"{S}.0.1"), "b": (BR, f"{S}.0.3", f"{S}.0.1")})
     net.ok("start", "a", "b")
     # A non-root TCP server in b, reached from the host and from a.
     server = net.popen("exec", "-U", "alice", "b", "nc", "-l", "-k", "8080")
-    time.sleep(0.5)
     try:
-        with socket.create_connection(("10.77.0.3", 8080), timeout=5) as s:
+        net.listening("b", "t", 8080)
+        with socket.create_connection((f"{S}.0.3", 8080), timeout=5) as s:
             s.sendall(b"from the host\n")
-        net.ok("exec", "-U", "alice", "a", "sh", "-c", "echo from a | nc -N 10.77.0.3 8080")
-        time.sleep(0.3)
+        net.ok("exec", "-U", "alice", "a", "sh", "-c", f"echo from a | nc -N {S}.0.3 8080")
+        read_until(server, ["from the host\n", "from a\n"])
     finally:
         server.send_signal(signal.SIGTERM)
-        out, _ = server.communicate(timeout=10)
-    assert "from the host" in out and "from a" in out
+        server.communicate(timeout=10)
     # UDP both ways: a server in the jail answers the host.
     udp = net.popen("exec", "-U", "alice", "b", "nc", "-u", "-l", "-W1", "9090")
-    time.sleep(0.5)
     try:
+        net.listening("b", "u", 9090)
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         s.settimeout(5)
-        s.sendto(b"ping over udp\n", ("10.77.0.3", 9090))
+        s.sendto(b"ping over udp\n", (f"{S}.0.3", 9090))
         out, _ = udp.communicate(timeout=10)
         assert "ping over udp" in out
     finally:
         udp.kill()
     # UNIX sockets inside a jail.
     out = net.ok("exec", "-U", "alice", "a", "sh", "-c",
-                 "nc -U -l /tmp/sock > /tmp/got & sleep 0.3; echo over unix | nc -N -U /tmp/sock;"
-                 " sleep 0.3; cat /tmp/got")
+                 "nc -U -l /tmp/sock > /tmp/got & until [ -S /tmp/sock ]; do sleep 0.05; done; "
+                 "echo over unix | nc -N -U /tmp/sock; wait; cat /tmp/got")
     assert out == "over unix\n"
 
 
 def test_bridges_separate_jails(net):
-    vnet_conf(net, {"a": (BR, "10.77.0.2", "10.77.0.1"), "b": (BR, "10.77.0.3", "10.77.0.1"),
-                    "c": (BR2, "10.77.1.2", "10.77.1.1", False)})
+    vnet_conf(net, {"a": (BR, f"{S}.0.2", f"{S}.0.1"), "b": (BR, f"{S}.0.3", f"{S}.0.1"),
+                    "c": (BR2, f"{S}.1.2", f"{S}.1.1", False)})
     net.ok("start", "a", "b", "c")
-    assert "1 received" in net.ok("exec", "a", "ping", "-c1", "-W3", "10.77.0.3")
+    assert "1 received" in net.ok("exec", "a", "ping", "-c1", "-W3", f"{S}.0.3")
     # c is on another bridge and has no route beyond it.
-    rc, out, err = net.run("exec", "c", "ping", "-c1", "-W1", "10.77.0.2")
+    rc, out, err = net.run("exec", "c", "ping", "-c1", "-W1", f"{S}.0.2")
     assert rc != 0 and ("0 received" in out or "unreachable" in err), (out, err)
     net.ok("stop", "-a")
     assert not any(name.startswith(("ljv", "ljp")) for name in links())
 
 
 def test_raw_sockets_follow_allow_raw_sockets(net):
-    vnet_conf(net, {"a": (BR, "10.77.0.2", "10.77.0.1")})
-    net.ok("start", "a")
-    # Root's ping in a jail without allow.raw_sockets still works (ICMP datagram
-    # sockets), while a raw socket is refused.
-    assert "1 received" in net.ok("exec", "a", "ping", "-c1", "-W3", "10.77.0.1")
-    out = net.ok("exec", "a", "sh", "-c", "ping -c1 -W3 -4 -I eth0 -M do 10.77.0.1 >/dev/null; "
-                 "ip -o link > /dev/null; echo fine")
-    assert out == "fine\n"
+    vnet_conf(net, {"a": (BR, f"{S}.0.2", f"{S}.0.1"), "r": (BR, f"{S}.0.3", f"{S}.0.1")})
+    conf = (net.R / "etc" / "ljail" / "jail.conf").read_text()
+    net.config(conf.replace('host.hostname = "r";', 'host.hostname = "r"; allow.raw_sockets;'))
+    for jail in ("a", "r"):
+        shutil.copy(PROBE, net.root(jail) / "probe")
+    net.ok("start", "a", "r")
+    # Without allow.raw_sockets root's raw and packet sockets are refused, and
+    # ping still works (ICMP datagram sockets); with it, both open.
+    off = net.ok("exec", "a", "/probe", "raw")
+    assert "raw_socket refused" in off and "packet_socket refused" in off, off
+    assert "1 received" in net.ok("exec", "a", "ping", "-c1", "-W3", f"{S}.0.1")
+    on = net.ok("exec", "r", "/probe", "raw")
+    assert "raw_socket ALLOWED" in on and "packet_socket ALLOWED" in on, on
 
 
 def test_vnet_interface_moves_in_and_back(net):
     # A veth pair stands in for a physical interface (no dummy module here).
-    subprocess.run(["ip", "link", "add", "ljdummy0", "type", "veth", "peer", "name",
-                    "ljdummy1"], check=True)
+    subprocess.run(["ip", "link", "add", VETH0, "type", "veth", "peer", "name", VETH1],
+                   check=True)
     net.config(f"""
 m {{
     path = "{net.root('m')}";
     persist;
     vnet;
-    vnet.interface = "ljdummy0";
-    ip4.addr = "ljdummy0|10.77.9.2/24";
+    vnet.interface = "{VETH0}";
+    ip4.addr = "{VETH0}|{S}.9.2/24";
     mount.procfs;
 }}""")
     net.ok("start", "m")
-    assert "ljdummy0" not in links()
-    inside = net.ok("exec", "m", "ip", "-o", "addr", "show", "ljdummy0")
-    assert "10.77.9.2/24" in inside
+    assert VETH0 not in links()
+    inside = net.ok("exec", "m", "ip", "-o", "addr", "show", VETH0)
+    assert f"{S}.9.2/24" in inside
     net.ok("stop", "m")
-    assert "ljdummy0" in links()
+    assert VETH0 in links()
 
 
 def test_nat_rule_lives_with_its_jails(net):
-    vnet_conf(net, {"a": (BR, "10.77.0.2", "10.77.0.1"), "b": (BR, "10.77.0.3", "10.77.0.1")},
+    vnet_conf(net, {"a": (BR, f"{S}.0.2", f"{S}.0.1"), "b": (BR, f"{S}.0.3", f"{S}.0.1")},
               extra="vnet.nat;")
     net.ok("start", "a")
-    assert "ip saddr 10.77.0.0/24" in nft_table() and "masquerade" in nft_table()
+    assert f"ip saddr {S}.0.0/24" in nft_table() and "masquerade" in nft_table()
     assert open("/proc/sys/net/ipv4/ip_forward").read().strip() == "1"
     net.ok("start", "b")
     net.ok("stop", "a")
-    assert "10.77.0.0/24" in nft_table()  # b still needs it
+    assert f"{S}.0.0/24" in nft_table()  # b still needs it
     net.ok("stop", "b")
     assert nft_table() == ""
 
 
 def test_doctor(net, dnsmasq):
-    vnet_conf(net, {"a": (BR, "10.77.0.2", "10.77.0.1")})
+    vnet_conf(net, {"a": (BR, f"{S}.0.2", f"{S}.0.1")})
     net.ok("start", "a")
-    dnsmasq("10.77.0.1")
+    server = dnsmasq(f"{S}.0.1")
     out = net.ok("doctor", "a")
     assert "FAIL" not in out and "as alice: DNS over UDP" in out, out
     # Broken: no DNS server answers any more, and alice's home is taken from her.
-    subprocess.run(["pkill", "-f", "listen-address=10.77.0.1"])
-    time.sleep(0.3)
+    server.terminate()
+    server.wait(timeout=10)
     os.chown(net.root("a") / "home" / "alice", 0, 0)
     rc, out, _ = net.run("doctor", "a")
     assert rc == 1
@@ -273,9 +331,9 @@ def test_doctor(net, dnsmasq):
 
 def test_address_without_a_place_is_refused(net):
     net.config(f"""
-x {{ path = "{net.root('x')}"; persist; ip4.addr = "10.77.5.2/24"; }}
-y {{ path = "{net.root('x')}"; persist; ip4 = inherit; ip4.addr = "10.77.5.2/24"; }}
-z {{ path = "{net.root('x')}"; persist; vnet.bridge = "{BR}"; ip4.addr = "10.77.5.2"; }}
+x {{ path = "{net.root('x')}"; persist; ip4.addr = "{S}.5.2/24"; }}
+y {{ path = "{net.root('x')}"; persist; ip4 = inherit; ip4.addr = "{S}.5.2/24"; }}
+z {{ path = "{net.root('x')}"; persist; vnet.bridge = "{BR}"; ip4.addr = "{S}.5.2"; }}
 """)
     rc, _, err = net.run("start", "x")
     assert rc != 0 and "ip4.addr needs somewhere to live" in err
@@ -288,12 +346,12 @@ z {{ path = "{net.root('x')}"; persist; vnet.bridge = "{BR}"; ip4.addr = "10.77.
 def test_resolvconf_from_the_host_or_given(net):
     net.config(f"""
 h {{ path = "{net.root('h')}"; persist; mount.procfs; dns.resolvconf = host; }}
-g {{ path = "{net.root('g')}"; persist; mount.procfs; dns.resolvconf = 10.77.0.1, 10.77.0.2; }}
+g {{ path = "{net.root('g')}"; persist; mount.procfs; dns.resolvconf = {S}.0.1, {S}.0.2; }}
 """)
     net.ok("start", "h", "g")
     assert net.ok("exec", "h", "cat", "/etc/resolv.conf") == open("/etc/resolv.conf").read()
     assert net.ok("exec", "g", "cat", "/etc/resolv.conf") == \
-        "nameserver 10.77.0.1\nnameserver 10.77.0.2\n"
+        f"nameserver {S}.0.1\nnameserver {S}.0.2\n"
     # Read-only, and the jail's own file underneath is untouched.
     rc, _, err = net.run("exec", "g", "sh", "-c", "echo x >> /etc/resolv.conf")
     assert rc != 0 and "Read-only" in err

@@ -18,9 +18,26 @@ import time
 
 import pytest
 
-from conftest import LJAIL, SOURCE
+from conftest import LJAIL, PROBE, SOURCE
 
-PROBE = os.environ.get("LJAIL_PROBE") or os.path.join(SOURCE, "build", "tests", "probe")
+
+def all_pids():
+    return [int(d) for d in os.listdir("/proc") if d.isdigit()]
+
+
+def comm(pid):
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            return f.read().strip()
+    except OSError:
+        return None
+
+
+def pid_ns(pid):
+    try:
+        return os.readlink(f"/proc/{pid}/ns/pid")
+    except OSError:
+        return None
 
 
 def pid_namespaces(live_only=False):
@@ -511,11 +528,24 @@ def test_a_start_killed_halfway_is_cleaned_by_the_next(lj):
     env = dict(os.environ, LJAIL_ROOT=str(lj.R))
     p = subprocess.Popen([LJAIL, "start", "t1"], env=env)
     state = lj.run_dir() / "t1.state"
-    for _ in range(200):
-        if state.exists() and "plat.pid=0" not in state.read_text():
+    # Killed while exec.start runs: once the jail's own sleep exists.
+    def in_exec_start():
+        if not state.exists() or "plat.pid=0" in state.read_text():
+            return False
+        m = re.search(r"^plat.pid=(\d+)$", state.read_text(), re.M)
+        if not m:
+            return False
+        try:
+            ns = os.readlink(f"/proc/{m.group(1)}/ns/pid")
+        except OSError:
+            return False
+        return any(comm(pid) == "sleep" and pid_ns(pid) == ns for pid in all_pids())
+    for _ in range(400):
+        if in_exec_start():
             break
         time.sleep(0.05)
-    time.sleep(0.2)
+    else:
+        pytest.fail("exec.start never ran")
     p.send_signal(signal.SIGKILL)
     p.wait()
     # The jail's init dies with the ljail that was making it.
@@ -690,7 +720,12 @@ def test_interactive_shell_on_a_terminal(lj):
         read_until(fd, rb"33 111")
         # Ctrl-C ends the foreground job, not the shell.
         os.write(fd, b"sleep 100\n")
-        time.sleep(0.5)
+        for _ in range(400):
+            if comm(os.tcgetpgrp(fd)) == "sleep":
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("sleep never became the terminal's foreground job")
         os.write(fd, b"\x03")
         os.write(fd, b"echo after-$((6*7))\n")
         read_until(fd, rb"after-42")

@@ -1,12 +1,14 @@
 """Templates, thin jails, users and destroy, as root, for real.
 
-The Debian template comes from the real mirror (the one apt uses) and is
-cached with its package cache in /var/cache/ljail-tests/store, which these
-tests use as their ljail root; every jail and extra template a test makes is
-removed again, and the fixture checks that.
+The Debian template comes from the real mirror (the one apt uses), made
+once per run in an ljail root of this run's own (/var/tmp/ljail-store-RUN),
+so that nothing carries over from an earlier run or another machine's state;
+every jail and extra template a test makes is removed again, the fixture
+checks that, and the root goes when the run ends.
 """
 import io
 import os
+import secrets
 import shutil
 import subprocess
 import tarfile
@@ -17,8 +19,9 @@ import pytest
 
 from conftest import LJAIL
 
-CACHE = os.environ.get("LJAIL_TEST_CACHE", "/var/cache/ljail-tests")
-ROOT = os.path.join(CACHE, "store")
+# Per run: two runs, or a run and a user's own ljail root, never share a store.
+# ljail makes it on first use; nothing is made when no store test runs.
+ROOT = "/var/tmp/ljail-store-" + secrets.token_hex(4)
 TEMPLATES = os.path.join(ROOT, "var", "lib", "ljail", "templates")
 CONTAINERS = os.path.join(ROOT, "var", "lib", "ljail", "containers")
 CONF_D = os.path.join(ROOT, "etc", "ljail", "jail.conf.d")
@@ -50,14 +53,27 @@ def du(path):
     return int(out.stdout.split()[0])
 
 
+def mounts_below(path):
+    with open("/proc/self/mountinfo") as f:
+        points = [line.split()[4] for line in f]
+    return [p for p in points if p == path or p.startswith(path + "/")]
+
+
 @pytest.fixture(scope="session")
 def debian():
-    """The template from the mirror, made once and kept between runs."""
+    """The template from the mirror, made once in this run's root."""
     if os.geteuid() != 0:
         pytest.fail("these tests make real templates and jails and must run as root")
-    if not os.path.exists(os.path.join(TEMPLATES, "debian-12", "meta")):
+    try:
         ok("template", "create", "debian-12", timeout=1200)
-    return "debian-12"
+        yield "debian-12"
+    finally:
+        lj("template", "destroy", "debian-12")
+        # The root is this run's own: remove it whole, but never through a
+        # mount that something left behind (that would reach other trees).
+        assert not mounts_below(ROOT), f"mounts left below {ROOT}"
+        if os.path.exists(ROOT):
+            shutil.rmtree(ROOT)
 
 
 @pytest.fixture
