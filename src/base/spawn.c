@@ -3,12 +3,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
-#include <sys/pidfd.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,27 +28,58 @@ static int start(char *const argv[], int out_fd, pid_t *pid, struct lj_error *er
 	return 0;
 }
 
+/*
+ * With SIGCHLD blocked, a child that ends after the last waitpid leaves the
+ * signal pending, so sigtimedwait cannot miss it. The pid stays ours until
+ * it is reaped, so the SIGKILL on timeout can never reach another process.
+ * POSIX only: no pidfd, so the base layer builds on FreeBSD as well.
+ */
+static int wait_until(pid_t pid, long timeout, int *ws)
+{
+	sigset_t chld, old;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, &old);
+
+	struct timespec now, end;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += timeout;
+	int rc = 0;
+	for (;;) {
+		pid_t r = waitpid(pid, ws, WNOHANG);
+		if (r == pid)
+			break;
+		if (r < 0 && errno != EINTR) {
+			rc = -errno;
+			break;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long long left_ns = (end.tv_sec - now.tv_sec) * 1000000000LL + (end.tv_nsec - now.tv_nsec);
+		if (left_ns <= 0) {
+			kill(pid, SIGKILL);
+			rc = -ETIMEDOUT;
+			break;
+		}
+		struct timespec left = {(time_t)(left_ns / 1000000000LL), (long)(left_ns % 1000000000LL)};
+		(void)sigtimedwait(&chld, NULL, &left);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
 int lj_wait(pid_t pid, long timeout, int *status)
 {
-	int rc = 0;
-	if (timeout > 0) {
-		int pfd = pidfd_open(pid, 0);
-		if (pfd >= 0) {
-			struct pollfd p = {.fd = pfd, .events = POLLIN};
-			int n;
-			while ((n = poll(&p, 1, (int)(timeout * 1000))) < 0 && errno == EINTR)
-				;
-			if (n == 0) {
-				pidfd_send_signal(pfd, SIGKILL, NULL, 0);
-				rc = -ETIMEDOUT;
-			}
-			close(pfd);
-		}
+	int ws, rc = 0;
+	if (timeout > 0)
+		rc = wait_until(pid, timeout, &ws);
+	if (rc == -ETIMEDOUT || timeout <= 0) {
+		/* Reaps the killed child, or waits without a limit. */
+		while (waitpid(pid, &ws, 0) < 0)
+			if (errno != EINTR)
+				return -errno;
+	} else if (rc < 0) {
+		return rc;
 	}
-	int ws;
-	while (waitpid(pid, &ws, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
 	*status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
 	return rc;
 }

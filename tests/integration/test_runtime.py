@@ -40,25 +40,29 @@ def pid_ns(pid):
         return None
 
 
-def pid_namespaces(live_only=False):
-    """pid -> pid namespace of every process on the host.
+def jail_processes(root):
+    """Live processes of jails made on root, this test's own overlay.
 
-    With live_only, zombies are left out: a jail's init that has ended waits
-    as a zombie until the host's init (its parent once ljail has exited)
-    reaps it; it holds no mount, process or network namespace any more.
+    A process counts when it is in a PID namespace other than ours and its
+    root folder is on root's file system (the overlay this test mounted, so
+    the device number is the test's alone), so that other runs' and the
+    user's jails are never touched. Zombies are left out: a jail's init that has ended waits as a
+    zombie until the host's init (its parent once ljail has exited) reaps it;
+    it holds no mount, process or network namespace any more.
     """
-    out = {}
-    for d in os.listdir("/proc"):
-        if d.isdigit():
-            try:
-                if live_only:
-                    with open(f"/proc/{d}/stat") as f:
-                        if f.read().rsplit(") ", 1)[1].startswith("Z"):
-                            continue
-                out[int(d)] = os.readlink(f"/proc/{d}/ns/pid")
-            except (OSError, IndexError):
-                pass
-    return out
+    own, dev = pid_ns("self"), os.stat(root).st_dev
+    found = []
+    for pid in all_pids():
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                if f.read().rsplit(") ", 1)[1].startswith("Z"):
+                    continue
+            on_root = os.stat(f"/proc/{pid}/root").st_dev == dev
+        except (OSError, IndexError):
+            continue
+        if on_root and pid_ns(pid) not in (own, None):
+            found.append(pid)
+    return found
 
 
 def mount_points():
@@ -113,7 +117,6 @@ class Ljail:
 
 @pytest.fixture
 def lj(tmp_path, tree):
-    before_ns = set(pid_namespaces().values())
     before_mounts = mount_points()
     base = tmp_path
     root = base / "root"
@@ -128,20 +131,21 @@ def lj(tmp_path, tree):
     finally:
         inst.run("stop", "-a", "-q")
         leaked = []
-        for pid, ns in pid_namespaces(live_only=True).items():
-            if ns not in before_ns:
-                leaked.append(pid)
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
+        for pid in jail_processes(root):
+            leaked.append(pid)
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
         for _ in range(50):
             if subprocess.run(["umount", str(root)]).returncode == 0:
                 break
             time.sleep(0.1)
         else:
             subprocess.run(["umount", "-l", str(root)])
-        left_mounts = mount_points() - before_mounts
+        # Only mounts of this test's trees: other runs may mount meanwhile.
+        left_mounts = {m for m in mount_points() - before_mounts
+                       if (m + "/").startswith(str(base) + "/")}
         left_state = inst.states()
         assert not leaked, f"processes left in jail namespaces: {leaked}"
         assert not left_mounts, f"mounts left on the host: {left_mounts}"
@@ -469,9 +473,13 @@ def test_consolelog_gets_jail_command_output(lj):
 
 
 def test_exec_timeout_kills_a_slow_command(lj):
-    lj.config(basic(extra='exec.timeout = 1; exec.start = "sleep 60";'))
+    # A command that never ends by itself: only the kill lets start return
+    # (within the run's own deadline), and the jail is undone.
+    cmd = "trap : TERM; while :; do sleep 1; done"
+    lj.config(basic(extra=f'exec.timeout = 1; exec.start = "{cmd}";'))
     err = lj.fails("start", "t1")
-    assert "exec.start 'sleep 60' timed out after 1 seconds" in err
+    assert f"exec.start '{cmd}' timed out after 1 seconds" in err
+    assert lj.states() == []
 
 
 def test_depend_starts_dependencies_first(lj):
@@ -490,6 +498,10 @@ def test_list_formats(lj):
     assert j["name"] == "t1" and j["jid"] == 1 and j["path"] == str(lj.root)
     assert j["hostname"] == "t1.jails.test" and j["persist"] is True
     assert j["parameters"]["meta"] == "note"
+    # No ip4 and no vnet: a network stack of its own with only loopback.
+    assert j["own_network"] is True
+    state = (lj.run_dir() / "t1.state").read_text()
+    assert f"plat.pid={j['pid']}\n" in state
     verbose = lj.ok("list", "-v")
     assert verbose.startswith(f"jid=1 name=t1 path={lj.root} host.hostname=t1.jails.test")
     assert "meta=note" in verbose

@@ -131,7 +131,8 @@ static void print_json(const struct rt_running *jails, size_t n)
 			putchar(',');
 			lj_json_string(stdout, facts.items[k].key);
 			putchar(':');
-			if (lj_parse_long(v, NULL))
+			/* Numbers and truth values as JSON's own; the rest as strings. */
+			if (lj_parse_long(v, NULL) || lj_str_eq(v, "true") || lj_str_eq(v, "false"))
 				fputs(v, stdout);
 			else
 				lj_json_string(stdout, v);

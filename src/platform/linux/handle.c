@@ -123,6 +123,7 @@ void plat_record(const struct plat_jail *pj, struct lj_kvlist *rec)
 void plat_describe(const struct plat_jail *pj, struct lj_kvlist *out)
 {
 	lj_kv_addf(out, "pid", "%d", (int)pj->pid);
+	lj_kv_add(out, "own_network", pj->own_net ? "true" : "false");
 }
 
 bool plat_record_net_shared(const struct lj_kvlist *rec)
