@@ -174,6 +174,22 @@ bool lj_str_starts(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+char *lj_str_printable(const char *s, size_t max)
+{
+	struct lj_strbuf sb = {0};
+	size_t i;
+	for (i = 0; s[i] && i < max; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch < 0x20 || ch >= 0x7f || ch == '\\')
+			lj_strbuf_addf(&sb, "\\x%02x", ch);
+		else
+			lj_strbuf_addc(&sb, (char)ch);
+	}
+	if (s[i])
+		lj_strbuf_adds(&sb, "...");
+	return lj_strbuf_take(&sb);
+}
+
 void lj_close_fds_except(const int *keep, size_t n)
 {
 	unsigned from = 3;

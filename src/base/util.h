@@ -80,5 +80,10 @@ bool lj_str_eq(const char *a, const char *b);
 /* A whole decimal integer that fits a long (no sign of space, no trailing text). */
 bool lj_parse_long(const char *s, long *out);
 bool lj_str_starts(const char *s, const char *prefix);
+/*
+ * s made safe to print on one line: bytes outside printable ASCII as \xNN,
+ * cut after max bytes with "...". For echoing input that may be hostile.
+ */
+char *lj_str_printable(const char *s, size_t max);
 
 #endif

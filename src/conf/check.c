@@ -211,21 +211,31 @@ static void check_mount_lines(struct conf *c, const struct conf_host *host,
 bool conf_name_usable(const char *n)
 {
 	size_t len = strlen(n);
-	bool ok = len > 0 && len <= 255 &&
+	bool ok = len > 0 && len <= CONF_NAME_MAX &&
 		  strspn(n, "abcdefghijklmnopqrstuvwxyz"
 			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") == len;
 	return ok && n[0] != '.' && n[0] != '-' && n[len - 1] != '.' && !strstr(n, "..");
 }
 
+#define NAME_RULE                                                                                  \
+	"use up to 200 letters, digits, '_' and '-', with '.' between parts of a "             \
+	"hierarchical name"
+
+int conf_name_check(const char *kind, const char *name, struct lj_error *err)
+{
+	if (conf_name_usable(name))
+		return 0;
+	LJ_CLEANUP_FREE char *shown = lj_str_printable(name, 64);
+	return lj_error_usage(err, "%s name '%s' is not usable: " NAME_RULE, kind, shown);
+}
+
 /* Jail names become file names and command arguments: keep them plain. */
 static void check_jail_name(struct conf *c, const struct conf_jail *j)
 {
-	const char *n = j->name;
-	if (!conf_name_usable(n))
-		conf_diag_add(c, j->pos,
-			      "jail name '%s' is not usable: use letters, digits, '_' and '-', "
-			      "with '.' between parts of a hierarchical name",
-			      n);
+	if (!conf_name_usable(j->name)) {
+		LJ_CLEANUP_FREE char *shown = lj_str_printable(j->name, 64);
+		conf_diag_add(c, j->pos, "jail name '%s' is not usable: " NAME_RULE, shown);
+	}
 }
 
 static void check_statement_names(struct conf *c)

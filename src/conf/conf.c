@@ -67,6 +67,7 @@ void conf_release(struct conf *c)
 		free(c->files[i]);
 	free(c->files);
 	free(c->loaded);
+	free(c->block_slots);
 	*c = (struct conf){0};
 }
 
@@ -83,6 +84,13 @@ const char *conf_intern_file(struct conf *c, const char *name)
 void conf_diag_add(struct conf *c, struct conf_pos pos, const char *fmt, ...)
 {
 	va_list ap;
+	if (c->gave_up)
+		return;
+	if (c->ndiags == CONF_DIAGS_MAX) {
+		c->gave_up = true;
+		c->stopped_at = pos;
+		return;
+	}
 	struct conf_diag *d = LJ_VEC_PUSH(c->diags, c->ndiags, c->capdiags);
 	d->pos = pos;
 	va_start(ap, fmt);
@@ -133,6 +141,56 @@ void conf_diag_print(const struct conf *c, FILE *out)
 		else
 			fprintf(out, "%s: %s\n", d->pos.file, d->msg);
 	}
+	if (c->gave_up)
+		fprintf(out, "%s:%u:%u: too many errors; stopped after %d\n", c->stopped_at.file,
+			c->stopped_at.line, c->stopped_at.col, CONF_DIAGS_MAX);
+}
+
+/* FNV-1a: short names, no adversary gains from collisions beyond a slow parse. */
+static size_t name_hash(const char *s)
+{
+	size_t h = (size_t)14695981039346656037ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * (size_t)1099511628211ULL;
+	return h;
+}
+
+static void slot_put(size_t *slots, size_t nslots, const struct conf_block *blocks, size_t i)
+{
+	size_t at = name_hash(blocks[i].name) & (nslots - 1);
+	while (slots[at])
+		at = (at + 1) & (nslots - 1);
+	slots[at] = i + 1;
+}
+
+void conf_block_index(struct conf *c, size_t i)
+{
+	/* Kept at most half full, so probes stay short; grown by doubling. */
+	if ((c->nnamed + 1) * 2 > c->nslots) {
+		size_t n = c->nslots ? c->nslots * 2 : 64;
+		size_t *slots = lj_xcalloc(n, sizeof(*slots));
+		for (size_t k = 0; k < c->nslots; k++)
+			if (c->block_slots[k])
+				slot_put(slots, n, c->blocks, c->block_slots[k] - 1);
+		free(c->block_slots);
+		c->block_slots = slots;
+		c->nslots = n;
+	}
+	slot_put(c->block_slots, c->nslots, c->blocks, i);
+	c->nnamed++;
+}
+
+const struct conf_block *conf_block_named(const struct conf *c, const char *name)
+{
+	if (!c->nslots)
+		return NULL;
+	for (size_t at = name_hash(name) & (c->nslots - 1); c->block_slots[at];
+	     at = (at + 1) & (c->nslots - 1)) {
+		const struct conf_block *b = &c->blocks[c->block_slots[at] - 1];
+		if (lj_str_eq(b->name, name))
+			return b;
+	}
+	return NULL;
 }
 
 struct conf_jail *conf_find_jail(struct conf *c, const char *name)

@@ -105,7 +105,17 @@ struct conf {
 	size_t njails, capjails;
 	struct conf_diag *diags;
 	size_t ndiags, capdiags;
+	bool gave_up;              /* CONF_DIAGS_MAX reached: the rest is not read */
+	struct conf_pos stopped_at; /* where, for the closing message */
+	size_t *block_slots;       /* named blocks by name: index + 1, 0 empty */
+	size_t nslots, nnamed;
 };
+
+/*
+ * After this many diagnostics the rest of the input is not read: 64 KiB of
+ * noise gave ten thousand lines that buried the one that mattered.
+ */
+#define CONF_DIAGS_MAX 50
 
 struct conf_file_id {
 	unsigned long long dev, ino;
@@ -116,7 +126,10 @@ void conf_value_release(struct conf_value *v);
 void conf_stmt_release(struct conf_stmt *s);
 void conf_release(struct conf *c);
 
-/* Records a diagnostic at pos. */
+/*
+ * Records a diagnostic at pos; past CONF_DIAGS_MAX it sets gave_up and drops
+ * the rest, and conf_diag_print ends with "too many errors".
+ */
 void conf_diag_add(struct conf *c, struct conf_pos pos, const char *fmt, ...) LJ_PRINTF(3, 4);
 void conf_diag_print(const struct conf *c, FILE *out);
 /* Orders diagnostics by file (in the order read), line and column. */
@@ -130,6 +143,8 @@ const char *conf_intern_file(struct conf *c, const char *name);
  * (also recorded as a diagnostic) when the file cannot be read.
  */
 int conf_load_file(struct conf *c, const char *path);
+/* The same, but a file that is gone when it is opened is no error (a glob's result). */
+int conf_load_file_if_present(struct conf *c, const char *path);
 /* The same for text in memory; name is used in positions, includes are
  * relative to the working directory. */
 int conf_load_buffer(struct conf *c, const char *name, const char *text, size_t len);
@@ -148,6 +163,10 @@ struct conf_host;
 int conf_check(struct conf *c, const struct conf_host *host);
 
 struct conf_jail *conf_find_jail(struct conf *c, const char *name);
+/* The block of a jail by its full name (not wildcards), in constant time. */
+const struct conf_block *conf_block_named(const struct conf *c, const char *name);
+/* Makes block i findable by conf_block_named. */
+void conf_block_index(struct conf *c, size_t i);
 const struct conf_param *conf_jail_param(const struct conf_jail *j, const char *name);
 /* A whole decimal integer that fits a long. */
 bool conf_parse_long(const char *s, long *out);
@@ -161,9 +180,18 @@ bool conf_wildcard_match(const char *jail, const char *pattern);
 bool conf_names_equal(const char *a, const char *b);
 /*
  * A name usable for a jail or a template: it becomes a file name and a
- * command argument, so letters, digits, '_', '-' and inner single dots only.
+ * command argument, so letters, digits, '_', '-' and inner single dots only,
+ * and short enough that NAME.state and NAME.conf fit a file name.
  */
+#define CONF_NAME_MAX 200
 bool conf_name_usable(const char *name);
+/*
+ * 0, or a usage error naming the kind ("jail", "template") and the name as
+ * it can be printed on one line. Every command checks every name with this
+ * before any path is built from it.
+ */
+struct lj_error;
+int conf_name_check(const char *kind, const char *name, struct lj_error *err);
 
 /* Printing, as `ljail config show` does. */
 void conf_print_quoted(FILE *out, const char *s);

@@ -34,6 +34,12 @@
 #define CONF_INCLUDE_DEPTH_MAX 8
 /* A jail.conf bigger than this is a mistake (a binary, a log), not a config. */
 #define CONF_FILE_SIZE_MAX (16u << 20)
+/*
+ * Jail blocks inside jail blocks (hierarchical names, a.b.c): far more than
+ * any real file, and few enough that the recursive parser cannot run out of
+ * stack on a hostile one (20,000 nested "* {" did).
+ */
+#define CONF_NESTING_MAX 64
 
 struct include_chain {
 	const struct include_chain *up;
@@ -46,7 +52,8 @@ struct parser {
 	struct conf_token tok;
 	struct conf_pos prev_end; /* just after the previous token */
 	const char *dir;          /* where relative includes start */
-	unsigned depth;
+	unsigned depth;   /* files included on the way here */
+	unsigned nesting; /* jail blocks open around the current token */
 	const struct include_chain *chain;
 };
 
@@ -57,7 +64,7 @@ struct context {
 };
 
 static int load_file(struct conf *c, const char *path, struct conf_pos from, struct context ctx,
-		     unsigned depth, const struct include_chain *chain);
+		     unsigned depth, const struct include_chain *chain, bool missing_ok);
 static void parse_conf(struct parser *p, struct context ctx, const struct conf_block *opened);
 
 static void next(struct parser *p)
@@ -152,6 +159,8 @@ static struct conf_block *add_block(struct conf *c, const char *name, struct con
 	b->seq = (unsigned)c->nblocks;
 	b->wildcard = conf_name_is_wildcard(name);
 	b->pos = pos;
+	if (!b->wildcard)
+		conf_block_index(c, c->nblocks - 1);
 	return b;
 }
 
@@ -213,35 +222,53 @@ static void parse_include(struct parser *p, struct conf_stmt *s, struct context 
 						 : strerror(errno ? errno : EIO));
 	} else {
 		for (size_t i = 0; i < g.gl_pathc; i++)
-			load_file(p->c, g.gl_pathv[i], v->pos, ctx, p->depth + 1, p->chain);
+			load_file(p->c, g.gl_pathv[i], v->pos, ctx, p->depth + 1, p->chain, false);
 	}
 	globfree(&g);
 }
 
+/* Past the '}' that closes the block whose '{' is the current token, without recursion. */
+static void skip_block(struct parser *p)
+{
+	for (size_t open = 0;;) {
+		enum conf_tok_kind kind = p->tok.kind;
+		if (kind == CONF_TOK_EOF)
+			return;
+		next(p);
+		if (kind == CONF_TOK_LBRACE)
+			open++;
+		else if (kind == CONF_TOK_RBRACE && --open == 0)
+			return;
+	}
+}
+
 static void parse_block(struct parser *p, struct conf_stmt *s, struct context ctx)
 {
+	if (p->nesting >= CONF_NESTING_MAX) {
+		conf_diag_add(p->c, s->pos, "jail blocks nested deeper than %d",
+			      CONF_NESTING_MAX);
+		skip_block(p);
+		return;
+	}
 	LJ_CLEANUP_FREE char *full =
 		ctx.prefix ? lj_xasprintf("%s.%s", ctx.prefix, s->name) : lj_xstrdup(s->name);
 
 	if (s->name[0] == '\0')
 		conf_diag_add(p->c, s->pos, "a jail block needs a name");
 	if (!conf_name_is_wildcard(full)) {
-		for (size_t i = 0; i < p->c->nblocks; i++) {
-			const struct conf_block *b = &p->c->blocks[i];
-			if (lj_str_eq(b->name, full)) {
-				conf_diag_add(p->c, s->pos,
-					      "jail '%s' is already defined at %s:%u:%u", full,
-					      b->pos.file, b->pos.line, b->pos.col);
-				break;
-			}
-		}
+		const struct conf_block *b = conf_block_named(p->c, full);
+		if (b)
+			conf_diag_add(p->c, s->pos, "jail '%s' is already defined at %s:%u:%u",
+				      full, b->pos.file, b->pos.line, b->pos.col);
 	}
 	struct conf_block *b = add_block(p->c, full, s->pos);
 	struct context inner = {.block = (long)p->c->nblocks - 1, .prefix = b->name};
 	struct conf_block opened = *b; /* for messages; b may move */
 
 	next(p); /* the '{' */
+	p->nesting++;
 	parse_conf(p, inner, &opened);
+	p->nesting--;
 	if (p->tok.kind == CONF_TOK_RBRACE)
 		next(p);
 }
@@ -355,6 +382,9 @@ static void parse_statement(struct parser *p, struct context ctx)
 static void parse_conf(struct parser *p, struct context ctx, const struct conf_block *opened)
 {
 	for (;;) {
+		/* Past CONF_DIAGS_MAX errors more would only bury the first ones. */
+		if (p->c->gave_up)
+			return;
 		switch (p->tok.kind) {
 		case CONF_TOK_EOF:
 			if (opened)
@@ -424,7 +454,7 @@ static int read_all(int fd, size_t limit, char **out, size_t *outlen)
 }
 
 static int load_file(struct conf *c, const char *path, struct conf_pos from, struct context ctx,
-		     unsigned depth, const struct include_chain *chain)
+		     unsigned depth, const struct include_chain *chain, bool missing_ok)
 {
 	LJ_CLEANUP_CLOSE int fd = -1;
 	LJ_CLEANUP_FREE char *text = NULL;
@@ -443,7 +473,14 @@ static int load_file(struct conf *c, const char *path, struct conf_pos from, str
 		return parse_text(c, "STDIN", ".", text, len, ctx, depth, chain);
 	}
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/*
+	 * O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
+	 * writer for ever. Only a regular file is read; the flag does not
+	 * change how one reads.
+	 */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0 && errno == ENOENT && missing_ok)
+		return 0;
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		rc = -errno;
 		conf_diag_add(c, from, "cannot read '%s': %s", path, strerror(-rc));
@@ -452,6 +489,10 @@ static int load_file(struct conf *c, const char *path, struct conf_pos from, str
 	if (S_ISDIR(st.st_mode)) {
 		conf_diag_add(c, from, "cannot read '%s': %s", path, strerror(EISDIR));
 		return -EISDIR;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		conf_diag_add(c, from, "cannot read '%s': not a regular file", path);
+		return -EINVAL;
 	}
 	/*
 	 * The configuration makes ljail run commands as root (exec.*) and mount
@@ -491,7 +532,14 @@ static int load_file(struct conf *c, const char *path, struct conf_pos from, str
 
 int conf_load_file(struct conf *c, const char *path)
 {
-	return load_file(c, path, (struct conf_pos){0}, (struct context){.block = -1}, 0, NULL);
+	return load_file(c, path, (struct conf_pos){0}, (struct context){.block = -1}, 0, NULL,
+			 false);
+}
+
+int conf_load_file_if_present(struct conf *c, const char *path)
+{
+	return load_file(c, path, (struct conf_pos){0}, (struct context){.block = -1}, 0, NULL,
+			 true);
 }
 
 int conf_load_buffer(struct conf *c, const char *name, const char *text, size_t len)

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "runtime/state.h"
 
+#include "conf/conf.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -82,6 +84,9 @@ static int lock_file(const char *file, bool wait, int *out)
 static int take_lock(const struct lj_paths *paths, const char *name, bool wait, int *fd,
 		     struct lj_error *err)
 {
+	/* The name becomes a path in the run folder: "../x" must never leave it. */
+	if (conf_name_check("jail", name, err) < 0)
+		return -EINVAL;
 	int rc = lj_state_make_dir(paths, err);
 	if (rc < 0)
 		return rc;
@@ -111,7 +116,7 @@ void lj_state_unlock(const struct lj_paths *paths, const char *name, int fd, boo
 {
 	if (fd < 0)
 		return;
-	if (forget) {
+	if (forget && conf_name_usable(name)) {
 		LJ_CLEANUP_FREE char *file = state_file(paths, name, "lock");
 		unlink(file);
 	}
@@ -257,9 +262,11 @@ int lj_state_parse(FILE *f, struct lj_state *s, bool head_only)
 static int read_state(const struct lj_paths *paths, const char *name, struct lj_state *s,
 		      bool head_only, struct lj_error *err)
 {
+	*s = (struct lj_state){0};
+	if (conf_name_check("jail", name, err) < 0)
+		return -EINVAL;
 	LJ_CLEANUP_FREE char *file = state_file(paths, name, "state");
 	LJ_CLEANUP_FCLOSE FILE *f = fopen(file, "re");
-	*s = (struct lj_state){0};
 	if (!f) {
 		if (errno == ENOENT)
 			return -ENOENT;
@@ -281,6 +288,8 @@ int lj_state_read(const struct lj_paths *paths, const char *name, struct lj_stat
 
 int lj_state_remove(const struct lj_paths *paths, const char *name, struct lj_error *err)
 {
+	if (conf_name_check("jail", name, err) < 0)
+		return -EINVAL;
 	LJ_CLEANUP_FREE char *file = state_file(paths, name, "state");
 	if (unlink(file) < 0 && errno != ENOENT)
 		return lj_error_set(err, errno, "jail '%s': state '%s': %s", name, file,
@@ -319,6 +328,8 @@ int lj_state_names(const struct lj_paths *paths, char ***names, size_t *n, struc
 
 bool lj_state_lock_held(const struct lj_paths *paths, const char *name)
 {
+	if (!conf_name_usable(name))
+		return false;
 	LJ_CLEANUP_FREE char *file = state_file(paths, name, "lock");
 	int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)

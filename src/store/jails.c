@@ -25,12 +25,7 @@
 
 int store_check_name(const char *kind, const char *name, struct lj_error *err)
 {
-	if (conf_name_usable(name))
-		return 0;
-	return lj_error_usage(err,
-			      "%s name '%s' is not usable: use letters, digits, '_', '-' and "
-			      "inner '.'",
-			      kind, name);
+	return conf_name_check(kind, name, err);
 }
 
 static char *container_dir(const struct lj_paths *paths, const char *name)
@@ -362,13 +357,20 @@ static const char useradd_script[] =
 int store_useradd(const struct lj_paths *paths, const char *conf_file, const char *name,
 		  const char *user, const struct store_user_opts *o, struct lj_error *err)
 {
-	/* The name goes to the jail's useradd; keep it to what useradd accepts anyway. */
-	if (!user[0] || user[0] == '-' ||
-	    strspn(user, "abcdefghijklmnopqrstuvwxyz0123456789_-.") != strlen(user))
+	if (store_check_name("jail", name, err) < 0)
+		return -EINVAL;
+	/*
+	 * The name goes to the jail's useradd; keep it to what useradd accepts
+	 * anyway (32 characters, as useradd's own limit).
+	 */
+	if (!user[0] || user[0] == '-' || strlen(user) > 32 ||
+	    strspn(user, "abcdefghijklmnopqrstuvwxyz0123456789_-.") != strlen(user)) {
+		LJ_CLEANUP_FREE char *shown = lj_str_printable(user, 64);
 		return lj_error_usage(err,
-				      "user name '%s' is not usable: use lower-case letters, "
+				      "user name '%s' is not usable: up to 32 lower-case letters, "
 				      "digits, '_', '-' and '.'",
-				      user);
+				      shown);
+	}
 	long uid;
 	if (o->uid && (!lj_parse_long(o->uid, &uid) || uid < 0))
 		return lj_error_usage(err, "--uid '%s' is not a number", o->uid);

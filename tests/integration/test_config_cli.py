@@ -236,3 +236,32 @@ def test_refuses_files_others_may_change(root):
         os.chown(inc, 65534, 65534)
         rc, _, err = run("-R", str(root), "config", "check")
         assert rc == 2 and f"refusing '{inc}': it belongs to uid 65534, not to root" in err
+
+
+BAD_NAMES = ["../../../outside/victim", "a/b", "x" * 300, "\u00e9t\u00e9", "", "a\nb", ".."]
+NAMED = [["stop", "{}"], ["restart", "{}"], ["start", "{}"], ["exec", "{}", "true"],
+         ["list", "-j", "{}"], ["useradd", "{}", "bob"], ["destroy", "{}"],
+         ["destroy", "-f", "{}"], ["create", "{}"], ["template", "create", "{}"],
+         ["template", "destroy", "{}"]]
+
+
+def test_every_command_checks_every_name(root):
+    """A name is checked before any path is made from it: a usage error
+    (exit 2) in one line, and nothing outside the instance is touched."""
+    outside = root / "outside"
+    outside.mkdir()
+    (outside / "victim.lock").write_text("keep\n")
+    (outside / "victim.state").write_text("keep\n")
+    # The run folder is inst/run/ljail: "../../../outside" from there is root/outside.
+    inst = root / "inst"
+    inst.mkdir()
+    for bad in BAD_NAMES:
+        for form in NAMED:
+            args = [a.replace("{}", bad) for a in form]
+            rc, out, err = run("-R", str(inst), *args)
+            lines = err.splitlines()
+            assert sorted(os.listdir(outside)) == ["victim.lock", "victim.state"], args
+            assert rc == 2 and len(lines) == 1 and lines[0].startswith("ljail: "), \
+                (args, rc, out, err)
+    assert sorted(os.listdir(outside)) == ["victim.lock", "victim.state"]
+    assert (outside / "victim.lock").read_text() == "keep\n"

@@ -123,7 +123,7 @@ static const struct bad_case cases[] = {
 	 "test.conf:1:5: jail 'a': enforce_statfs = 1 is not possible on Linux: a private mount "
 	 "namespace shows only the jail's own mounts, as 2 does"},
 	{"bad jail name", "\"a/b\" { path = /; }\n",
-	 "test.conf:1:1: jail name 'a/b' is not usable: use letters, digits, '_' and '-', with '.' "
+	 "test.conf:1:1: jail name 'a/b' is not usable: use up to 200 letters, digits, '_' and '-', with '.' "
 	 "between parts of a hierarchical name"},
 	{"include var", ".include \"$x.conf\";\n",
 	 "test.conf:1:11: .include needs a literal file name, without variables"},

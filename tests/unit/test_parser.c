@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static void test_statements(void **state)
 {
@@ -107,6 +108,71 @@ static void test_include_depth(void **state)
 	free(dir);
 }
 
+/* 20,000 nested blocks once overflowed the stack; now one clear line. */
+static void test_deep_nesting(void **state)
+{
+	(void)state;
+	struct lj_strbuf sb = {0};
+	for (int i = 0; i < 20000; i++)
+		lj_strbuf_adds(&sb, "* { ");
+	for (int i = 0; i < 20000; i++)
+		lj_strbuf_adds(&sb, "} ");
+	lj_strbuf_adds(&sb, "after { path = /x; }\n");
+	struct conf *c = t_load(sb.buf, NULL);
+	char *diags = t_diags(c);
+	assert_string_equal(diags, "test.conf:1:257: jail blocks nested deeper than 64");
+	/* What follows the deep part is still read. */
+	assert_non_null(conf_block_named(c, "after"));
+	free(diags);
+	t_free(c);
+	lj_strbuf_release(&sb);
+}
+
+/* Noise gives the first CONF_DIAGS_MAX diagnostics and one closing line. */
+static void test_too_many_errors(void **state)
+{
+	(void)state;
+	struct lj_strbuf sb = {0};
+	for (int i = 0; i < 1000; i++)
+		lj_strbuf_adds(&sb, "a { }\n"); /* 999 redefinitions */
+	struct conf *c = t_load(sb.buf, NULL);
+	assert_int_equal(c->ndiags, CONF_DIAGS_MAX);
+	char *diags = t_diags(c);
+	const char *last = strrchr(diags, '\n') + 1;
+	assert_string_equal(last, "test.conf:52:1: too many errors; stopped after 50");
+	free(diags);
+	t_free(c);
+	lj_strbuf_release(&sb);
+}
+
+/* A FIFO would block the open for ever; anything but a regular file is refused. */
+static void test_only_regular_files(void **state)
+{
+	(void)state;
+	char *dir = t_tmpdir();
+	char *fifo = lj_xasprintf("%s/fifo.conf", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	struct conf c;
+	conf_init(&c);
+	assert_int_equal(conf_load_file(&c, fifo), -EINVAL);
+	assert_int_equal(c.ndiags, 1);
+	char *want = lj_xasprintf("cannot read '%s': not a regular file", fifo);
+	assert_string_equal(c.diags[0].msg, want);
+	conf_release(&c);
+	/* A file gone since it was listed is no error where that is allowed. */
+	char *gone = lj_xasprintf("%s/gone.conf", dir);
+	conf_init(&c);
+	assert_int_equal(conf_load_file_if_present(&c, gone), 0);
+	assert_int_equal(c.ndiags, 0);
+	assert_int_equal(conf_load_file(&c, gone), -ENOENT);
+	conf_release(&c);
+	free(gone);
+	free(want);
+	free(fifo);
+	t_rmtree(dir);
+	free(dir);
+}
+
 static void test_include_in_block(void **state)
 {
 	(void)state;
@@ -128,6 +194,9 @@ int main(void)
 		cmocka_unit_test(test_include),
 		cmocka_unit_test(test_include_depth),
 		cmocka_unit_test(test_include_in_block),
+		cmocka_unit_test(test_deep_nesting),
+		cmocka_unit_test(test_too_many_errors),
+		cmocka_unit_test(test_only_regular_files),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -87,6 +87,11 @@ static int run_action(struct cli *cli, enum action action, int argc, char **argv
 	if (all == (optind < argc))
 		return cli_usage_error(cmd, all ? "-a and jail names cannot be used together"
 						: "name a jail, or use -a for all of them");
+	for (int i = optind; i < argc; i++) {
+		struct lj_error err = {0};
+		if (conf_name_check("jail", argv[i], &err) < 0)
+			return cli_print_error(&err);
+	}
 
 	struct conf c;
 	conf_init(&c);

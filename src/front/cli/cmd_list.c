@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "base/json.h"
+#include "conf/conf.h"
 #include "runtime/running.h"
 
 static const struct lj_state_param *find_param(const struct lj_state *s, const char *name)
@@ -193,6 +194,8 @@ int cli_cmd_list(struct cli *cli, int argc, char **argv)
 		return cli_usage_error(cmd, "parameters can only be named with -j NAME");
 
 	struct lj_error err = {0};
+	if (only && conf_name_check("jail", only, &err) < 0)
+		return cli_print_error(&err);
 	size_t n;
 	struct rt_running *jails;
 	if (rt_running_list(&cli->paths, &jails, &n, &err) < 0)
