@@ -140,11 +140,17 @@ static long *jids_in_use(const struct lj_paths *paths, const char *self, size_t 
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
 		struct rt_running r;
+		/*
+		 * The lock first, then the state: a start that ends between the
+		 * two is seen running, never as a starting jail whose lock is free
+		 * (that order gave two jails one jid). No new claim can come
+		 * meanwhile: the caller holds .jids.lock.
+		 */
+		bool held = !lj_str_eq(names[i], self) && lj_state_lock_held(paths, names[i]);
 		if (!lj_str_eq(names[i], self) && rt_probe(paths, names[i], &r, &ignored) == 0 &&
 		    r.status != RT_NONE) {
 			/* A starting jail may have no processes yet: its lock holds its jid. */
-			if (r.pj ||
-			    (r.state.phase == LJ_PHASE_STARTING && lj_state_lock_held(paths, names[i])))
+			if (r.pj || (r.state.phase == LJ_PHASE_STARTING && held))
 				*LJ_VEC_PUSH(jids, *count, cap) = r.state.jid;
 			rt_running_close(&r);
 		}
@@ -187,9 +193,22 @@ int rt_claim(const struct lj_paths *paths, struct lj_state *s, struct lj_error *
 
 int rt_net_sync(const struct lj_paths *paths, struct lj_error *err)
 {
+	/*
+	 * One sync at a time, each from the states as they are once it holds
+	 * the lock: the last one to run then applies what every start and stop
+	 * before it left. Six parallel starts without it broke each other's nft
+	 * run.
+	 */
+	int rc = lj_state_make_dir(paths, err);
+	if (rc < 0)
+		return rc;
+	LJ_CLEANUP_FREE char *lock = lj_xasprintf("%s/.net.lock", paths->run_dir);
+	LJ_CLEANUP_CLOSE int fd = -1;
+	if ((rc = lj_state_lock_file(lock, &fd, err)) < 0)
+		return rc;
 	char **names;
 	size_t n;
-	int rc = lj_state_names(paths, &names, &n, err);
+	rc = lj_state_names(paths, &names, &n, err);
 	if (rc < 0)
 		return rc;
 	struct rt_running *open = lj_xcalloc(n + 1, sizeof(*open));

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static void param_release(struct lj_state_param *p)
@@ -57,6 +58,29 @@ static char *state_file(const struct lj_paths *paths, const char *name, const ch
 }
 
 /*
+ * How long a lock that is not waited for is tried: others take a jail's lock
+ * for a moment to see whether anyone holds it (lj_state_lock_held, the
+ * tidying of stale states), and such a moment must not fail a start or a
+ * stop; an ljail that is really starting or stopping the jail holds it far
+ * longer.
+ */
+#define LOCK_TRY_MS 2000
+#define LOCK_RETRY_MS 10
+
+static int flock_trying(int fd)
+{
+	for (int waited = 0;; waited += LOCK_RETRY_MS) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -errno;
+		if (waited >= LOCK_TRY_MS)
+			return -EWOULDBLOCK;
+		nanosleep(&(struct timespec){0, LOCK_RETRY_MS * 1000000L}, NULL);
+	}
+}
+
+/*
  * flock on a file that may be removed by the holder: after locking, the
  * path must still name the locked inode, or the lock protects nothing.
  */
@@ -66,10 +90,10 @@ static int lock_file(const char *file, bool wait, int *out)
 		int fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 		if (fd < 0)
 			return -errno;
-		if (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
-			int e = errno;
+		int rc = wait ? (flock(fd, LOCK_EX) < 0 ? -errno : 0) : flock_trying(fd);
+		if (rc < 0) {
 			close(fd);
-			return -e;
+			return rc;
 		}
 		struct stat a, b;
 		if (fstat(fd, &a) == 0 && stat(file, &b) == 0 && a.st_ino == b.st_ino &&
@@ -332,9 +356,14 @@ bool lj_state_lock_held(const struct lj_paths *paths, const char *name)
 		return false;
 	LJ_CLEANUP_FREE char *file = state_file(paths, name, "lock");
 	int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	/*
+	 * No lock file: nobody holds it (the holder makes it before anything
+	 * else and removes it last). Any other failure to look counts as held:
+	 * a jid or a tree is in use unless proven otherwise.
+	 */
 	if (fd < 0)
-		return false;
-	bool held = flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+		return errno != ENOENT;
+	bool held = flock(fd, LOCK_EX | LOCK_NB) < 0;
 	close(fd);
 	return held;
 }

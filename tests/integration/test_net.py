@@ -356,3 +356,20 @@ g {{ path = "{net.root('g')}"; persist; mount.procfs; dns.resolvconf = {S}.0.1, 
     rc, _, err = net.run("exec", "g", "sh", "-c", "echo x >> /etc/resolv.conf")
     assert rc != 0 and "Read-only" in err
     net.ok("stop", "h", "g")
+
+
+def test_nat_jails_start_and_stop_in_parallel(net):
+    """Each start and stop rebuilds the NAT table from the running jails;
+    done in parallel, none breaks another's, and the last leaves none."""
+    jails = {f"n{i}": (BR, f"{S}.0.{10 + i}", f"{S}.0.1") for i in range(6)}
+    vnet_conf(net, jails, extra="vnet.nat;")
+
+    def all_at_once(verb):
+        procs = [net.popen(verb, name) for name in jails]
+        return [(name, p.wait(timeout=120), p.stderr.read()) for name, p in zip(jails, procs)]
+
+    assert [r for r in all_at_once("start") if r[1] != 0] == []
+    assert f"ip saddr {S}.0.0/24" in nft_table()
+    assert [r for r in all_at_once("stop") if r[1] != 0] == []
+    assert nft_table() == ""
+    assert not [f for f in os.listdir(net.R / "run" / "ljail") if f.endswith(".nft")]

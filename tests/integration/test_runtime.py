@@ -755,3 +755,24 @@ def test_interactive_shell_on_a_terminal(lj):
             pass
         os.close(fd)
     lj.ok("stop", "t1")
+
+
+def test_twenty_jails_start_and_stop_in_parallel(lj):
+    """Each start and stop on its own: none fails for the others' sake, and
+    no two jails ever hold one jid."""
+    names = [f"p{i}" for i in range(20)]
+    lj.config("".join(basic(n) for n in names))
+    env = dict(os.environ, LJAIL_ROOT=str(lj.R))
+
+    def all_at_once(verb):
+        procs = [subprocess.Popen([LJAIL, verb, n], env=env, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for n in names]
+        return [(n, p.wait(timeout=120), p.stderr.read()) for n, p in zip(names, procs)]
+
+    started = all_at_once("start")
+    assert [r for r in started if r[1] != 0] == []
+    jids = [int(lj.ok("list", "-j", n, "jid")) for n in names]
+    assert sorted(jids) == list(range(1, 21))
+    stopped = all_at_once("stop")
+    assert [r for r in stopped if r[1] != 0] == []
+    assert lj.states() == []

@@ -53,8 +53,9 @@ int plat_net_sync(const struct lj_paths *paths, struct plat_jail *const *running
 	free(subnets);
 	LJ_CLEANUP_FREE char *script = lj_strbuf_take(&sb);
 
-	LJ_CLEANUP_FREE char *file = lj_xasprintf("%s/.nat.nft", paths->run_dir);
-	int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	/* A file of its own: the caller serializes syncs, but nothing else may share it. */
+	LJ_CLEANUP_FREE char *file = lj_xasprintf("%s/.nat-XXXXXX.nft", paths->run_dir);
+	int fd = mkostemps(file, 4, O_CLOEXEC);
 	if (fd < 0)
 		return lj_error_set(err, errno, "'%s': %s", file, strerror(errno));
 	ssize_t w = write(fd, script, strlen(script));
