@@ -178,10 +178,12 @@ static char *unescape(const char *s)
 }
 
 
-int lj_state_write(const struct lj_paths *paths, const struct lj_state *s, struct lj_error *err)
+/* Writes the state, or with head_only the record (no parameters), to FILE atomically. */
+static int write_file(const struct lj_paths *paths, const struct lj_state *s, const char *suffix,
+		      bool head_only, struct lj_error *err)
 {
-	LJ_CLEANUP_FREE char *file = state_file(paths, s->name, "state");
-	LJ_CLEANUP_FREE char *tmp = state_file(paths, s->name, "state.tmp");
+	LJ_CLEANUP_FREE char *file = state_file(paths, s->name, suffix);
+	LJ_CLEANUP_FREE char *tmp = lj_xasprintf("%s.tmp", file);
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return lj_error_set(err, errno, "jail '%s': state '%s': %s", s->name, tmp,
@@ -204,7 +206,7 @@ int lj_state_write(const struct lj_paths *paths, const struct lj_state *s, struc
 		put_escaped(f, key, s->plat.items[i].value);
 	}
 	/* Parameters last: readers of the head stop at the first. */
-	for (size_t i = 0; i < s->nparams; i++) {
+	for (size_t i = 0; !head_only && i < s->nparams; i++) {
 		const struct lj_state_param *p = &s->params[i];
 		put_escaped(f, "param", p->name);
 		if (p->negated)
@@ -226,6 +228,17 @@ int lj_state_write(const struct lj_paths *paths, const struct lj_state *s, struc
 				    strerror(e));
 	}
 	return 0;
+}
+
+/*
+ * The record (NAME.record) is the state's head again, written first: when
+ * NAME.state is damaged, the jail's processes can still be found and
+ * stopped, and nothing takes a running jail for a stopped one.
+ */
+int lj_state_write(const struct lj_paths *paths, const struct lj_state *s, struct lj_error *err)
+{
+	int rc = write_file(paths, s, "record", true, err);
+	return rc < 0 ? rc : write_file(paths, s, "state", false, err);
 }
 
 /* A key given twice keeps its last value. */
@@ -283,6 +296,33 @@ int lj_state_parse(FILE *f, struct lj_state *s, bool head_only)
 	return s->name && s->path && jid ? 0 : -EINVAL;
 }
 
+/* A state file is root's regular file of modest size; anything else is damaged. */
+#define STATE_SIZE_MAX (1u << 20)
+
+static int read_file(const char *file, const char *name, struct lj_state *s, bool head_only)
+{
+	*s = (struct lj_state){0};
+	/* O_NOFOLLOW: a symlink put in place of a state is damage, not a pointer. */
+	int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0)
+		return errno == ENOENT ? -ENOENT : -EINVAL;
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > STATE_SIZE_MAX) {
+		close(fd);
+		return -EINVAL;
+	}
+	LJ_CLEANUP_FCLOSE FILE *f = fdopen(fd, "re");
+	if (!f) {
+		close(fd);
+		return -EINVAL;
+	}
+	if (lj_state_parse(f, s, head_only) < 0 || !lj_str_eq(s->name, name)) {
+		lj_state_release(s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int read_state(const struct lj_paths *paths, const char *name, struct lj_state *s,
 		      bool head_only, struct lj_error *err)
 {
@@ -290,18 +330,18 @@ static int read_state(const struct lj_paths *paths, const char *name, struct lj_
 	if (conf_name_check("jail", name, err) < 0)
 		return -EINVAL;
 	LJ_CLEANUP_FREE char *file = state_file(paths, name, "state");
-	LJ_CLEANUP_FCLOSE FILE *f = fopen(file, "re");
-	if (!f) {
-		if (errno == ENOENT)
-			return -ENOENT;
-		return lj_error_set(err, errno, "jail '%s': state '%s': %s", name, file,
-				    strerror(errno));
+	LJ_CLEANUP_FREE char *record = state_file(paths, name, "record");
+	int rc = read_file(file, name, s, head_only);
+	if (rc == 0)
+		return 0;
+	int rrc = read_file(record, name, s, true);
+	if (rrc == 0) {
+		s->damaged = true;
+		return 0;
 	}
-	if (lj_state_parse(f, s, head_only) < 0 || !lj_str_eq(s->name, name)) {
-		lj_state_release(s);
-		return lj_error_set(err, EINVAL, "jail '%s': state '%s' is damaged", name, file);
-	}
-	return 0;
+	if (rc == -ENOENT && rrc == -ENOENT)
+		return -ENOENT;
+	return lj_error_set(err, EINVAL, "jail '%s': run state '%s' is damaged", name, file);
 }
 
 int lj_state_read(const struct lj_paths *paths, const char *name, struct lj_state *s,
@@ -314,10 +354,15 @@ int lj_state_remove(const struct lj_paths *paths, const char *name, struct lj_er
 {
 	if (conf_name_check("jail", name, err) < 0)
 		return -EINVAL;
-	LJ_CLEANUP_FREE char *file = state_file(paths, name, "state");
-	if (unlink(file) < 0 && errno != ENOENT)
-		return lj_error_set(err, errno, "jail '%s': state '%s': %s", name, file,
-				    strerror(errno));
+	/* The state, then its record: a remove cut short leaves a stale record, not a live one. */
+	static const char *const suffixes[] = {"state", "record"};
+	for (size_t i = 0; i < LJ_ARRAY_SIZE(suffixes); i++) {
+		LJ_CLEANUP_FREE char *file = state_file(paths, name, suffixes[i]);
+		/* A damaged state may be a folder: remove that too, it is ljail's own. */
+		if (unlink(file) < 0 && errno != ENOENT && !(errno == EISDIR && rmdir(file) == 0))
+			return lj_error_set(err, errno, "jail '%s': state '%s': %s", name, file,
+					    strerror(errno));
+	}
 	return 0;
 }
 
@@ -339,14 +384,28 @@ int lj_state_names(const struct lj_paths *paths, char ***names, size_t *n, struc
 				    strerror(errno));
 	}
 	struct dirent *e;
+	/* A jail has a state, a record or both (one of them damaged or gone). */
 	while ((e = readdir(d))) {
 		size_t len = strlen(e->d_name);
-		if (len > 6 && lj_str_eq(e->d_name + len - 6, ".state") && e->d_name[0] != '.')
+		if (e->d_name[0] == '.')
+			continue;
+		if (len > 6 && lj_str_eq(e->d_name + len - 6, ".state"))
 			*LJ_VEC_PUSH(*names, *n, cap) = lj_xstrndup(e->d_name, len - 6);
+		else if (len > 7 && lj_str_eq(e->d_name + len - 7, ".record"))
+			*LJ_VEC_PUSH(*names, *n, cap) = lj_xstrndup(e->d_name, len - 7);
 	}
 	closedir(d);
 	if (*n)
 		qsort(*names, *n, sizeof(**names), cmp_names);
+	/* Each name once. */
+	size_t kept = 0;
+	for (size_t i = 0; i < *n; i++) {
+		if (kept && lj_str_eq((*names)[kept - 1], (*names)[i]))
+			free((*names)[i]);
+		else
+			(*names)[kept++] = (*names)[i];
+	}
+	*n = kept;
 	return 0;
 }
 

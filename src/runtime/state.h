@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Run state: one file per running jail in the run folder (NAME.state),
- * written atomically, and one lock per jail (NAME.lock) held by whichever
- * ljail starts or stops it. The platform's part of the state names the
+ * written atomically, with its head again in NAME.record so that a damaged
+ * state never hides a running jail, and one lock per jail (NAME.lock) held
+ * by whichever ljail starts or stops it. The platform's part of the state names the
  * jail's processes so that a recycled pid is never taken for the jail; a
  * state whose jail is gone is stale and is removed by the next ljail that
  * takes the jail's lock (runtime/running.h).
@@ -44,6 +45,7 @@ struct lj_state {
 	char *hostname;
 	enum lj_phase phase;
 	bool persist;
+	bool damaged; /* NAME.state was unreadable: this is its record, without params */
 	struct lj_kvlist plat;
 	struct lj_state_param *params;
 	size_t nparams, capparams;
@@ -65,7 +67,10 @@ void lj_state_unlock(const struct lj_paths *paths, const char *name, int fd, boo
 /* Parses a state file's text (the fuzzer's way in): 0, or -EINVAL when it is damaged. */
 int lj_state_parse(FILE *f, struct lj_state *s, bool head_only);
 
-/* Reads NAME.state: 0, -ENOENT when there is none, or another error. */
+/*
+ * Reads NAME.state, or when that is damaged NAME.record (s->damaged set): 0,
+ * -ENOENT when there is neither, or an error when both are damaged.
+ */
 int lj_state_read(const struct lj_paths *paths, const char *name, struct lj_state *s,
 		  struct lj_error *err);
 int lj_state_write(const struct lj_paths *paths, const struct lj_state *s, struct lj_error *err);

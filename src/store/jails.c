@@ -262,13 +262,25 @@ int store_jail_create(const struct lj_paths *paths, const char *name,
 	return 0;
 }
 
-static bool is_running(const struct lj_paths *paths, const char *name)
+/*
+ * 1 when the jail runs, 0 when it does not, or an error when its run state
+ * cannot be read: then nobody can tell, and its folder is not touched.
+ */
+static int is_running(const struct lj_paths *paths, const char *name, struct lj_error *err)
 {
 	struct rt_running r;
-	struct lj_error ignored = {0};
-	bool running = rt_probe(paths, name, &r, &ignored) == 0 && r.pj;
+	int rc = rt_probe(paths, name, &r, err);
+	if (rc < 0) {
+		char why[sizeof(err->msg)];
+		snprintf(why, sizeof(why), "%s", err->msg);
+		return lj_error_set(err, EBUSY,
+				    "%s: cannot tell whether the jail runs, so it is left alone "
+				    "(remove the run state if it does not run)",
+				    why);
+	}
+	rc = r.pj != NULL;
 	rt_running_close(&r);
-	return running;
+	return rc;
 }
 
 int store_jail_destroy(const struct lj_paths *paths, const char *conf_file, const char *name,
@@ -288,7 +300,10 @@ int store_jail_destroy(const struct lj_paths *paths, const char *conf_file, cons
 				      "jail '%s' was not made by ljail create: nothing to "
 				      "destroy",
 				      name);
-	if (is_running(paths, name)) {
+	int running = is_running(paths, name, err);
+	if (running < 0)
+		return running;
+	if (running) {
 		if (!force)
 			return lj_error_set(err, EBUSY,
 					    "jail '%s' is running: stop it first, or use "

@@ -36,12 +36,21 @@ static char *template_dir(const struct lj_paths *paths, const char *name)
 	return lj_xasprintf("%s/%s", paths->templates_dir, name);
 }
 
-size_t store_template_users(const struct lj_paths *paths, const char *name, long version)
+/*
+ * A jail stands on the template unless its meta proves otherwise: it names
+ * another template or version, or says the jail is a copy. A meta that is
+ * missing or damaged proves nothing, and such a jail counts (its name goes to
+ * *unsure, when given, for the message).
+ */
+size_t store_template_users(const struct lj_paths *paths, const char *name, long version,
+			    char **unsure)
 {
 	size_t count = 0;
+	if (unsure)
+		*unsure = NULL;
 	DIR *d = opendir(paths->containers_dir);
 	if (!d)
-		return 0;
+		return errno == ENOENT ? 0 : 1;
 	struct dirent *e;
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.')
@@ -50,13 +59,24 @@ size_t store_template_users(const struct lj_paths *paths, const char *name, long
 			lj_xasprintf("%s/%s/meta", paths->containers_dir, e->d_name);
 		struct store_meta m;
 		struct lj_error ignored = {0};
-		if (store_meta_read(file, &m, &ignored) < 0)
-			continue;
-		const char *t = store_meta_get(&m, "template");
-		const char *v = store_meta_get(&m, "version");
-		if (t && lj_str_eq(t, name) && (version == 0 || (v && atol(v) == version)))
+		const char *t = NULL, *v = NULL, *copy = NULL;
+		bool readable = store_meta_read(file, &m, &ignored) == 0;
+		if (readable) {
+			t = store_meta_get(&m, "template");
+			v = store_meta_get(&m, "version");
+			copy = store_meta_get(&m, "copied_from");
+		}
+		long ver = 0;
+		bool known = readable && (copy || (t && v && lj_parse_long(v, &ver)));
+		if (!known) {
 			count++;
-		store_meta_release(&m);
+			if (unsure && !*unsure)
+				*unsure = lj_xstrdup(e->d_name);
+		} else if (!copy && lj_str_eq(t, name) && (version == 0 || ver == version)) {
+			count++;
+		}
+		if (readable)
+			store_meta_release(&m);
 	}
 	closedir(d);
 	return count;
@@ -254,7 +274,7 @@ int store_template_list(const struct lj_paths *paths, struct store_template **ou
 			continue;
 		LJ_CLEANUP_FREE char *dir = template_dir(paths, e->d_name);
 		store_tree_size(dir, &t.bytes, &ignored);
-		t.njails = store_template_users(paths, t.name, 0);
+		t.njails = store_template_users(paths, t.name, 0, NULL);
 		*LJ_VEC_PUSH(*out, *n, cap) = t;
 	}
 	closedir(d);
@@ -320,7 +340,7 @@ int store_template_update(const struct lj_paths *paths, const char *name, struct
 		return lj_error_wrap(err, "template '%s': update", name);
 	}
 	/* The old version goes once no jail stands on it. */
-	if (store_template_users(paths, name, t.version) == 0)
+	if (store_template_users(paths, name, t.version, NULL) == 0)
 		store_remove_tree(t.root, &ignored);
 	store_template_release(&t);
 	return 0;
@@ -333,7 +353,13 @@ int store_template_destroy(const struct lj_paths *paths, const char *name, struc
 	if (rc < 0)
 		return rc;
 	store_template_release(&t);
-	size_t users = store_template_users(paths, name, 0);
+	LJ_CLEANUP_FREE char *unsure = NULL;
+	size_t users = store_template_users(paths, name, 0, &unsure);
+	if (unsure)
+		return lj_error_set(err, EBUSY,
+				    "template '%s': jail '%s' has no readable meta file, so it may "
+				    "stand on the template; destroy or mend it first",
+				    name, unsure);
 	if (users)
 		return lj_error_set(
 			err, EBUSY, "template '%s': %zu jail%s cloned from it; destroy %s first",

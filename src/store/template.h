@@ -48,7 +48,12 @@ int store_template_update(const struct lj_paths *paths, const char *name, struct
 int store_template_destroy(const struct lj_paths *paths, const char *name, struct lj_error *err);
 void store_template_release(struct store_template *t);
 
-/* How many jails were cloned from version (0: any) of the template. */
-size_t store_template_users(const struct lj_paths *paths, const char *name, long version);
+/*
+ * How many jails may stand on version (0: any) of the template: those whose
+ * meta names it, and those whose meta cannot be read (the first of which
+ * *unsure names, when given; the caller frees it).
+ */
+size_t store_template_users(const struct lj_paths *paths, const char *name, long version,
+			    char **unsure);
 
 #endif

@@ -776,3 +776,47 @@ def test_twenty_jails_start_and_stop_in_parallel(lj):
     stopped = all_at_once("stop")
     assert [r for r in stopped if r[1] != 0] == []
     assert lj.states() == []
+
+
+@pytest.mark.parametrize("damage", ["empty", "random", "folder", "symlink"])
+def test_a_damaged_state_still_stops(lj, damage):
+    """The record the state's head is written to again finds the jail's
+    processes when the state itself is damaged."""
+    lj.config(basic())
+    lj.ok("start", "t1")
+    state = lj.run_dir() / "t1.state"
+    pid = int(re.search(r"^plat.pid=(\d+)$", state.read_text(), re.M).group(1))
+    state.unlink()
+    if damage == "empty":
+        state.write_text("")
+    elif damage == "random":
+        state.write_bytes(os.urandom(4096))
+    elif damage == "folder":
+        state.mkdir()
+    else:
+        state.symlink_to("/etc/passwd")
+    assert "t1.jails.test" in lj.ok("list")
+    lj.ok("stop", "t1")
+    assert not os.path.exists(f"/proc/{pid}") or \
+        open(f"/proc/{pid}/stat").read().rsplit(") ", 1)[1].startswith("Z")
+    assert lj.states() == []
+
+
+def test_state_and_record_both_damaged(lj):
+    """With nothing left to find its processes by, stop says so and leaves
+    what it cannot read; the jail is never taken for a stopped one."""
+    lj.config(basic())
+    lj.ok("start", "t1")
+    state, record = lj.run_dir() / "t1.state", lj.run_dir() / "t1.record"
+    pid = int(re.search(r"^plat.pid=(\d+)$", state.read_text(), re.M).group(1))
+    state.write_text("")
+    record.write_text("")
+    try:
+        err = lj.fails("stop", "t1")
+        assert f"run state '{state}' is damaged" in err
+        # Nor started a second time over the first.
+        assert f"run state '{state}' is damaged" in lj.fails("start", "t1")
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        state.unlink()
+        record.unlink()

@@ -362,6 +362,50 @@ def test_destroy_never_reaches_the_host(debian, clean, victim):
         "ljail: jail 'never-made' was not made by ljail create: nothing to destroy"
 
 
+def test_destroy_leaves_a_jail_it_cannot_tell_runs(debian, clean):
+    """A running jail whose run state and record are both damaged may be
+    running: destroy -f leaves its folder alone and says why."""
+    ok("create", "r", "--start")
+    run_dir = os.path.join(ROOT, "run", "ljail")
+    state, record = os.path.join(run_dir, "r.state"), os.path.join(run_dir, "r.record")
+    saved = {f: open(f).read() for f in (state, record)}
+    try:
+        for f in saved:
+            with open(f, "w") as out:
+                out.write("\x00garbage\n")
+        err = fails("destroy", "-f", "r")
+        assert "run state" in err and "is damaged" in err and "left alone" in err, err
+        assert os.path.isdir(os.path.join(CONTAINERS, "r", "root"))
+    finally:
+        for f, text in saved.items():
+            with open(f, "w") as out:
+                out.write(text)
+    ok("destroy", "-f", "r")
+
+
+def test_a_template_is_in_use_unless_proven_otherwise(debian, clean, tmp_path):
+    """A thin jail whose meta file is damaged may stand on the template:
+    template destroy refuses rather than pull the ground from under it."""
+    tb = tmp_path / "root.tar.gz"
+    tarball(str(tb), "gz")
+    ok("template", "create", "tiny", "--from-tarball", str(tb))
+    ok("create", "u", "--template", "tiny")
+    meta = os.path.join(CONTAINERS, "u", "meta")
+    os.unlink(meta)
+    with open(meta, "wb") as f:
+        f.write(os.urandom(2048))
+    err = fails("template", "destroy", "tiny")
+    assert err == ("ljail: template 'tiny': jail 'u' has no readable meta file, so it may "
+                   "stand on the template; destroy or mend it first"), err
+    assert "tiny" in ok("template", "list")
+    # A meta file far larger than ljail writes is damage too, and quick to say so.
+    with open(meta, "w") as f:
+        f.write("template=other\n" * 70000)
+    assert "no readable meta file" in fails("template", "destroy", "tiny")
+    ok("destroy", "u")
+    ok("template", "destroy", "tiny")
+
+
 def test_shared_folder_in_several_jails(debian, clean, victim):
     ok("create", "s1")
     ok("create", "s2")
