@@ -820,3 +820,36 @@ def test_state_and_record_both_damaged(lj):
         os.kill(pid, signal.SIGKILL)
         state.unlink()
         record.unlink()
+
+
+def test_a_zombie_init_is_not_a_running_jail(lj):
+    """While nobody has reaped the jail's ended init, the jail is gone all
+    the same. The test becomes the init's reaper (a subreaper) to hold it
+    as a zombie."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    PR_SET_CHILD_SUBREAPER = 36
+    assert libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    try:
+        lj.config(basic())
+        lj.ok("start", "t1")
+        state = (lj.run_dir() / "t1.state").read_text()
+        pid = int(re.search(r"^plat.pid=(\d+)$", state, re.M).group(1))
+        assert os.getppid() != pid and open(f"/proc/{pid}/stat").read().split(") ")[1].split()[1] \
+            == str(os.getpid())
+        os.kill(pid, signal.SIGKILL)
+        for _ in range(400):
+            if open(f"/proc/{pid}/stat").read().rsplit(") ", 1)[1].startswith("Z"):
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the init never became a zombie")
+        assert "t1.jails.test" not in lj.ok("list")
+        assert "not running" in lj.fails("stop", "t1")
+        assert lj.states() == []
+    finally:
+        libc.prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0)
+        try:
+            os.waitpid(pid, 0)
+        except (OSError, NameError):
+            pass

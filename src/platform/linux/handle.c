@@ -144,8 +144,14 @@ int plat_open(const char *name, const struct lj_kvlist *rec, struct plat_jail **
 	int fd = pidfd_open((pid_t)pid, 0);
 	if (fd < 0)
 		return -ESRCH;
-	/* The pidfd pins the pid: if the start time matches now, it is the jail's init. */
-	if (lx_process_starttime((pid_t)pid) != strtoull(start, NULL, 10)) {
+	/*
+	 * The pidfd pins the pid: if the start time matches now, it is the
+	 * jail's init. A pidfd polls readable once its process has ended: an
+	 * init that is a zombie, not yet reaped, is gone with its jail.
+	 */
+	struct pollfd ended = {.fd = fd, .events = POLLIN};
+	if (lx_process_starttime((pid_t)pid) != strtoull(start, NULL, 10) ||
+	    poll(&ended, 1, 0) != 0) {
 		close(fd);
 		return -ESRCH;
 	}
