@@ -100,6 +100,7 @@ struct lj_jail {
 	char **resolvconf; /* dns.resolvconf, NULL: the jail's own */
 	size_t nresolvconf;
 	bool persist;
+	bool writes_template; /* template update's own jail: its path may be a template */
 	int devfs_ruleset;
 
 	struct lj_mount *mounts; /* in mount order; unmounted in reverse */

@@ -208,9 +208,37 @@ static const struct rt_step start_steps[] = {
 	{"commit", step_commit, NULL},
 };
 
+/*
+ * A template is read-only to every command but `template update`: a jail
+ * whose root lies in the templates folder would write into every jail made
+ * from it (`ljail run .../templates/debian-12/1 -- touch /x` did). Compared
+ * as real paths, so a symlink to the template is caught too.
+ */
+static int refuse_templates(const struct lj_paths *paths, const struct lj_jail *j,
+			    struct lj_error *err)
+{
+	if (j->writes_template)
+		return 0;
+	LJ_CLEANUP_FREE char *root = realpath(j->path, NULL);
+	LJ_CLEANUP_FREE char *templates = realpath(paths->templates_dir, NULL);
+	if (!root || !templates)
+		return 0; /* a missing path is the start's own error to give */
+	size_t n = strlen(templates);
+	if (strncmp(root, templates, n) == 0 && (root[n] == '/' || root[n] == '\0'))
+		return lj_error_usage(err,
+				      "jail '%s': path '%s' is in the templates folder; templates "
+				      "are read-only (make a jail with ljail create, or use "
+				      "template update)",
+				      j->name, j->path);
+	return 0;
+}
+
 int rt_start_locked(struct rt_start *st, struct lj_error *err)
 {
-	int rc = rt_steps_run(start_steps, 0, LJ_ARRAY_SIZE(start_steps), st, err);
+	int rc = refuse_templates(st->paths, st->j, err);
+	if (rc < 0)
+		return rc;
+	rc = rt_steps_run(start_steps, 0, LJ_ARRAY_SIZE(start_steps), st, err);
 	if (rc < 0)
 		rt_start_release(st);
 	return rc;

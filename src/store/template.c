@@ -290,6 +290,7 @@ static int run_in_tree(const struct lj_paths *paths, const char *tree, char *con
 	struct lj_jail j;
 	lj_jail_default(&j, name, tree);
 	j.own_net = false;
+	j.writes_template = true; /* the one command that may */
 	int status = 0;
 	int rc = lj_run(paths, &j, NULL, argv, &status, err);
 	lj_jail_release(&j);

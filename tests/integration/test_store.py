@@ -243,6 +243,24 @@ def test_thin_jails_are_small_and_independent(debian, clean, tmp_path):
     ok("stop", "a", "b")
 
 
+def test_templates_are_read_only(debian, clean):
+    """Only template update writes a template: run and start refuse a path
+    in the templates folder, also through a symlink."""
+    out = ok("template", "list", "--json")
+    version = out.split('"name":"debian-12","suite":"bookworm","version":')[1].split(",")[0]
+    tree = os.path.join(TEMPLATES, "debian-12", version)
+    rc, _, err = lj("run", tree, "--", "touch", "/written-by-run")
+    assert rc == 2 and "is in the templates folder; templates are read-only" in err, err
+    assert not os.path.exists(os.path.join(tree, "written-by-run"))
+    link = os.path.join(ROOT, "tree-link")
+    os.symlink(tree, link)
+    try:
+        rc, _, err = lj("run", link, "--", "true")
+        assert rc == 2 and "templates are read-only" in err, err
+    finally:
+        os.unlink(link)
+
+
 def test_thick_copy(debian, clean):
     ok("create", "thick", "--thick")
     root = os.path.join(CONTAINERS, "thick", "root")
