@@ -853,3 +853,16 @@ def test_a_zombie_init_is_not_a_running_jail(lj):
             os.waitpid(pid, 0)
         except (OSError, NameError):
             pass
+
+
+def test_restart_reports_a_failed_poststop_and_starts(lj):
+    lj.config(basic(extra='exec.poststop = "false";'))
+    # Not running: restart starts it.
+    rc, out, err = lj.run("restart", "t1")
+    assert (rc, out, err) == (0, "t1: created\n", "")
+    rc, out, err = lj.run("restart", "t1")
+    assert rc == 1 and out == "t1: created\n", (out, err)
+    assert err == "ljail: jail 't1': exec.poststop 'false' failed (exit status 1)\n"
+    assert "t1.jails.test" in lj.ok("list")
+    lj.fails("stop", "t1")
+    assert lj.states() == []

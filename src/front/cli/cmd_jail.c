@@ -6,6 +6,7 @@
  */
 #include "front/cli/cli.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,10 +26,34 @@ static int act_on(struct cli *cli, enum action action, struct conf_jail *cj, con
 
 	if (cj && (rc = lj_jail_from_conf(&j, cj, &err)) < 0)
 		return cli_print_error(&err);
+	int status = LJ_EXIT_OK;
 	if (action == STOP || action == RESTART) {
 		rc = lj_stop(&cli->paths, name, cj ? &j : NULL, &err);
 		if (rc == 0 && cli->verbosity >= 0)
 			printf("%s: removed\n", name);
+		/*
+		 * As jail -rc: a stop that failed after the jail was gone (its
+		 * exec.poststop or exec.release) is reported, and the jail is
+		 * started again all the same; the exit status keeps the failure.
+		 */
+		if (rc < 0 && action == RESTART && err.code == ESRCH) {
+			/* Restarting a jail that is not running starts it, as systemctl does. */
+			rc = 0;
+			err = (struct lj_error){0};
+		} else if (rc < 0 && action == RESTART) {
+			status = cli_print_error(&err);
+			struct lj_state s;
+			struct lj_error ignored = {0};
+			if (lj_state_read(&cli->paths, name, &s, &ignored) == -ENOENT)
+				rc = 0;
+			else
+				lj_state_release(&s);
+			err = (struct lj_error){0};
+			if (rc < 0) {
+				lj_jail_release(&j);
+				return status;
+			}
+		}
 	}
 	if (rc == 0 && (action == START || action == RESTART)) {
 		rc = lj_start(&cli->paths, &j, &err);
@@ -36,7 +61,9 @@ static int act_on(struct cli *cli, enum action action, struct conf_jail *cj, con
 			printf("%s: created\n", name);
 	}
 	lj_jail_release(&j);
-	return rc < 0 ? cli_print_error(&err) : LJ_EXIT_OK;
+	if (rc < 0)
+		status = cli_print_error(&err);
+	return status;
 }
 
 /* Running jails to stop with -a that the configuration no longer names. */
