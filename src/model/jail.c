@@ -328,6 +328,31 @@ static int powers_from_conf(struct lj_jail *j, const struct conf_jail *cj, struc
 	return 0;
 }
 
+static size_t depth(const char *target)
+{
+	size_t n = 0;
+	for (const char *p = target; *p; p++)
+		if (*p == '/' && p[1] && p[1] != '/')
+			n++;
+	return n;
+}
+
+/*
+ * In jail(8)'s order, but never a mount over one made after it: a line for
+ * /dev/shm came before mount.devfs and was hidden under the new /dev. A
+ * stable sort by the target's depth keeps every other order as written.
+ */
+static void order_by_depth(struct lj_jail *j)
+{
+	for (size_t i = 1; i < j->nmounts; i++) {
+		struct lj_mount m = j->mounts[i];
+		size_t d = depth(m.target), k = i;
+		for (; k > 0 && depth(j->mounts[k - 1].target) > d; k--)
+			j->mounts[k] = j->mounts[k - 1];
+		j->mounts[k] = m;
+	}
+}
+
 static int mounts_from_conf(struct lj_jail *j, const struct conf_jail *cj, struct lj_error *err)
 {
 	const struct conf_param *p = param(cj, "mount");
@@ -356,6 +381,7 @@ static int mounts_from_conf(struct lj_jail *j, const struct conf_jail *cj, struc
 			add_mount(j, implied[i].kind, implied[i].param, implied[i].target, "rw",
 				  false, where(&ip->pos));
 	}
+	order_by_depth(j);
 	return 0;
 }
 

@@ -127,8 +127,8 @@ static int write_jail_conf(const struct lj_paths *paths, const char *name, const
 	} else {
 		fprintf(f, "\tip4 = %s;\n", o->ip4 ? o->ip4 : "inherit");
 	}
+	/* devfs brings its own /dev/shm (a tmpfs): no line for it. */
 	fprintf(f, "\tmount.devfs;\n");
-	fprintf(f, "\tmount += \"tmpfs $path/dev/shm tmpfs rw,nosuid,nodev,mode=1777 0 0\";\n");
 	fprintf(f, "\tmount.procfs;\n");
 	fprintf(f, "\tmount += \"linsysfs $path/sys linsysfs ro 0 0\";\n");
 	fprintf(f, "\tmount += \"tmpfs $path/tmp tmpfs rw,nosuid,nodev,mode=1777 0 0\";\n");

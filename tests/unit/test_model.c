@@ -302,6 +302,27 @@ static void test_hosts_edit(void **state)
 	free(out);
 }
 
+/*
+ * jail(8)'s order (lines, then devfs, fdescfs, procfs), except that nothing
+ * is mounted over a mount made after it: the /dev/shm line goes after /dev.
+ */
+static void test_mounts_never_hidden(void **state)
+{
+	(void)state;
+	struct lj_jail j;
+	struct lj_error err = {0};
+	assert_int_equal(model("j { path = /r; mount.devfs; mount.procfs;\n"
+			       "mount = \"tmpfs /r/dev/shm tmpfs rw 0 0\", \"tmpfs /r/tmp tmpfs rw 0 0\","
+			       " \"/srv /r/mnt nullfs ro 0 0\", \"tmpfs /r/mnt/x tmpfs rw 0 0\"; }",
+			       &j, &err),
+			 0);
+	const char *want[] = {"/tmp", "/mnt", "/dev", "/proc", "/dev/shm", "/mnt/x"};
+	assert_int_equal(j.nmounts, LJ_ARRAY_SIZE(want));
+	for (size_t i = 0; i < j.nmounts; i++)
+		assert_string_equal(j.mounts[i].target, want[i]);
+	lj_jail_release(&j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -311,6 +332,7 @@ int main(void)
 		cmocka_unit_test(test_jail_refusals),
 		cmocka_unit_test(test_depend_order),
 		cmocka_unit_test(test_state_roundtrip),
+		cmocka_unit_test(test_mounts_never_hidden),
 		cmocka_unit_test(test_meta_roundtrip),
 		cmocka_unit_test(test_subnet),
 		cmocka_unit_test(test_hosts_edit),
