@@ -13,6 +13,55 @@
 
 extern char **environ;
 
+static volatile sig_atomic_t caught;
+static volatile pid_t waiting_for; /* the child lj_spawn_* waits for, or 0 */
+
+static void on_interrupt(int sig)
+{
+	caught = sig;
+	pid_t child = waiting_for;
+	if (child > 0)
+		kill(child, sig);
+}
+
+void lj_interrupt_catch(void)
+{
+	struct sigaction sa = {.sa_handler = on_interrupt, .sa_flags = SA_RESTART};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+int lj_interrupted(void)
+{
+	return caught;
+}
+
+/* From its start until it is reaped, a child of lj_spawn_* gets what is caught. */
+static void track(pid_t pid)
+{
+	waiting_for = pid;
+	/* A signal caught between the spawn and the line above reaches it here. */
+	if (caught)
+		kill(pid, caught);
+}
+
+static int wait_spawned(pid_t pid, int *status)
+{
+	int rc = lj_wait(pid, 0, status);
+	waiting_for = 0;
+	return rc;
+}
+
+static int refuse_if_interrupted(char *const argv[], struct lj_error *err)
+{
+	if (!caught)
+		return 0;
+	return lj_error_set(err, EINTR, "%s: not started: interrupted by signal %d", argv[0],
+			    (int)caught);
+}
+
 static int start(char *const argv[], int out_fd, pid_t *pid, struct lj_error *err)
 {
 	posix_spawn_file_actions_t fa;
@@ -102,11 +151,15 @@ bool lj_have_program(const char *prog)
 int lj_spawn_wait(char *const argv[], int out_fd, int *status, struct lj_error *err)
 {
 	pid_t pid;
-	fflush(NULL);
-	int rc = start(argv, out_fd, &pid, err);
+	int rc = refuse_if_interrupted(argv, err);
 	if (rc < 0)
 		return rc;
-	rc = lj_wait(pid, 0, status);
+	fflush(NULL);
+	rc = start(argv, out_fd, &pid, err);
+	if (rc < 0)
+		return rc;
+	track(pid);
+	rc = wait_spawned(pid, status);
 	return rc < 0 ? lj_error_set(err, -rc, "%s: %s", argv[0], strerror(-rc)) : 0;
 }
 
@@ -115,15 +168,19 @@ int lj_spawn_lines(char *const argv[], void (*line)(void *ctx, const char *text)
 {
 	int p[2];
 	pid_t pid;
+	int rc = refuse_if_interrupted(argv, err);
+	if (rc < 0)
+		return rc;
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return lj_error_set(err, errno, "pipe: %s", strerror(errno));
 	fflush(NULL);
-	int rc = start(argv, p[1], &pid, err);
+	rc = start(argv, p[1], &pid, err);
 	close(p[1]);
 	if (rc < 0) {
 		close(p[0]);
 		return rc;
 	}
+	track(pid);
 	FILE *f = fdopen(p[0], "r");
 	LJ_CLEANUP_FREE char *buf = NULL;
 	size_t cap = 0;
@@ -144,7 +201,7 @@ int lj_spawn_lines(char *const argv[], void (*line)(void *ctx, const char *text)
 		fclose(f);
 	else
 		close(p[0]);
-	rc = lj_wait(pid, 0, status);
+	rc = wait_spawned(pid, status);
 	return rc < 0 ? lj_error_set(err, -rc, "%s: %s", argv[0], strerror(-rc)) : 0;
 }
 

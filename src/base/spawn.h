@@ -20,6 +20,17 @@
  */
 int lj_wait(pid_t pid, long timeout, int *status);
 
+/*
+ * For long work that runs host programs (copying a tree, bootstrapping):
+ * from now on SIGINT, SIGTERM and SIGHUP are passed on to the program that
+ * lj_spawn_wait or lj_spawn_lines is waiting for, and remembered, and no new
+ * program is started (-EINTR), so the work fails, cleans up after itself and
+ * returns. Children die with ljail rather than copying on alone.
+ */
+void lj_interrupt_catch(void);
+/* The signal caught since lj_interrupt_catch, or 0. */
+int lj_interrupted(void);
+
 /* Is prog an executable in PATH (in the usual folders when PATH is unset)? */
 bool lj_have_program(const char *prog);
 

@@ -16,6 +16,7 @@
 #include "platform/platform.h"
 #include "runtime/lifecycle.h"
 #include "runtime/running.h"
+#include "runtime/state.h"
 #include "store/clone.h"
 #include "store/edit.h"
 #include "store/meta.h"
@@ -170,6 +171,9 @@ static int run_in_jail(const struct lj_paths *paths, const char *conf_file, cons
 	return rc;
 }
 
+static int create_locked(const struct lj_paths *paths, const char *name,
+			 const struct store_create_opts *o, struct lj_error *err);
+
 int store_jail_create(const struct lj_paths *paths, const char *name,
 		      const struct store_create_opts *o, struct lj_error *err)
 {
@@ -204,10 +208,29 @@ int store_jail_create(const struct lj_paths *paths, const char *name,
 	} else if (o->bridge || o->router || o->nat) {
 		return lj_error_usage(err, "--bridge, --router and --nat go with --vnet");
 	}
+	rc = lj_make_dirs(paths->containers_dir, 0755, err);
+	if (rc < 0)
+		return rc;
+	/*
+	 * One create or destroy of a name at a time: the check that the name is
+	 * free and the making are one step for other ljails.
+	 */
+	LJ_CLEANUP_FREE char *lock = lj_xasprintf("%s/.%s.lock", paths->containers_dir, name);
+	LJ_CLEANUP_CLOSE int lock_fd = -1;
+	if ((rc = lj_state_lock_file(lock, &lock_fd, err)) < 0)
+		return rc;
+	rc = create_locked(paths, name, o, err);
+	unlink(lock);
+	return rc;
+}
+
+static int create_locked(const struct lj_paths *paths, const char *name,
+			 const struct store_create_opts *o, struct lj_error *err)
+{
 	LJ_CLEANUP_FREE char *dir = container_dir(paths, name);
 	LJ_CLEANUP_FREE char *file = conf_file_of(paths, name);
 	struct conf c;
-	rc = load_conf(paths, NULL, &c, err);
+	int rc = load_conf(paths, NULL, &c, err);
 	if (rc < 0)
 		return rc;
 	bool exists = conf_find_jail(&c, name) != NULL;
@@ -218,17 +241,25 @@ int store_jail_create(const struct lj_paths *paths, const char *name,
 	struct store_template t;
 	if ((rc = choose_template(paths, o->template, &t, err)) < 0)
 		return rc;
-	rc = lj_make_dirs(paths->containers_dir, 0755, err);
-	if (rc == 0 && mkdir(dir, 0700) < 0)
-		rc = lj_error_set(err, errno, "'%s': %s", dir, strerror(errno));
-	if (rc < 0) {
+	/*
+	 * Made in a hidden folder and renamed into place last, after its
+	 * configuration file: a create that is killed leaves no half-made jail
+	 * under the name, only the hidden folder, which the next create of the
+	 * name (holding the lock, so it is nobody's) removes.
+	 */
+	LJ_CLEANUP_FREE char *part = lj_xasprintf("%s/.%s.part", paths->containers_dir, name);
+	struct lj_error ignored = {0};
+	store_remove_tree(part, &ignored);
+	if (mkdir(part, 0700) < 0) {
+		rc = lj_error_set(err, errno, "'%s': %s", part, strerror(errno));
 		store_template_release(&t);
 		return rc;
 	}
-	LJ_CLEANUP_FREE char *root = lj_xasprintf("%s/root", dir);
-	LJ_CLEANUP_FREE char *upper = NULL;
+	LJ_CLEANUP_FREE char *part_root = lj_xasprintf("%s/root", part);
+	LJ_CLEANUP_FREE char *part_upper = NULL;
 	const char *method = NULL;
-	rc = store_clone(t.root, dir, o->thick, &method, &upper, err);
+	bool conf_written = false;
+	rc = store_clone(t.root, part, o->thick, &method, &part_upper, err);
 	if (rc == 0) {
 		struct store_meta m = {0};
 		char version[32], created[32];
@@ -239,23 +270,28 @@ int store_jail_create(const struct lj_paths *paths, const char *name,
 		store_meta_set(&m, "version", version);
 		store_meta_set(&m, "method", method);
 		store_meta_set(&m, "created", created);
-		LJ_CLEANUP_FREE char *mfile = lj_xasprintf("%s/meta", dir);
+		LJ_CLEANUP_FREE char *mfile = lj_xasprintf("%s/meta", part);
 		rc = store_meta_write(mfile, &m, err);
 		store_meta_release(&m);
 	}
 	if (rc == 0)
-		rc = write_jail_conf(paths, name, root, &t, upper, o, err);
-	if (rc == 0) {
-		rc = store_set_hostname(root, upper ? t.root : NULL, upper,
+		rc = store_set_hostname(part_root, part_upper ? t.root : NULL, part_upper,
 					o->hostname ? o->hostname : name, err);
-		if (rc < 0)
-			unlink(file);
+	if (rc == 0) {
+		/* The configuration names the folder where the jail will stand. */
+		LJ_CLEANUP_FREE char *root = lj_xasprintf("%s/root", dir);
+		LJ_CLEANUP_FREE char *upper = part_upper ? lj_xasprintf("%s/upper", dir) : NULL;
+		rc = write_jail_conf(paths, name, root, &t, upper, o, err);
+		conf_written = rc == 0;
 	}
+	if (rc == 0 && rename(part, dir) < 0)
+		rc = lj_error_set(err, errno, "'%s': %s", dir, strerror(errno));
 	store_template_release(&t);
 	if (rc < 0) {
 		/* Nothing half-made stays behind. */
-		struct lj_error ignored = {0};
-		store_remove_tree(dir, &ignored);
+		if (conf_written)
+			unlink(file);
+		store_remove_tree(part, &ignored);
 		return lj_str_starts(err->msg, "jail '") ? rc
 							 : lj_error_wrap(err, "jail '%s'", name);
 	}
@@ -283,11 +319,30 @@ static int is_running(const struct lj_paths *paths, const char *name, struct lj_
 	return rc;
 }
 
+static int destroy_locked(const struct lj_paths *paths, const char *conf_file, const char *name,
+			  bool force, struct lj_error *err);
+
 int store_jail_destroy(const struct lj_paths *paths, const char *conf_file, const char *name,
 		       bool force, struct lj_error *err)
 {
 	if (store_check_name("jail", name, err) < 0)
 		return -EINVAL;
+	/* Never while a create of the name is under way (store_jail_create). */
+	LJ_CLEANUP_FREE char *lock = lj_xasprintf("%s/.%s.lock", paths->containers_dir, name);
+	LJ_CLEANUP_CLOSE int lock_fd = -1;
+	int rc = lj_make_dirs(paths->containers_dir, 0755, err);
+	if (rc == 0)
+		rc = lj_state_lock_file(lock, &lock_fd, err);
+	if (rc < 0)
+		return rc;
+	rc = destroy_locked(paths, conf_file, name, force, err);
+	unlink(lock);
+	return rc;
+}
+
+static int destroy_locked(const struct lj_paths *paths, const char *conf_file, const char *name,
+			  bool force, struct lj_error *err)
+{
 	LJ_CLEANUP_FREE char *dir = container_dir(paths, name);
 	LJ_CLEANUP_FREE char *file = conf_file_of(paths, name);
 	struct stat st;

@@ -10,6 +10,7 @@ import io
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 import tarfile
 import tempfile
@@ -500,3 +501,55 @@ def test_btrfs_templates_clone_as_snapshots(debian, clean, tmp_path):
     finally:
         subprocess.run([LJAIL, "stop", "-a", "-q"], env=env, capture_output=True)
         subprocess.run(["umount", str(data)], check=True)
+
+
+def children(pid):
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(c) for c in f.read().split()]
+    except OSError:
+        return []
+
+
+def interrupt_while_copying(args, part):
+    """Starts ljail ARGS, waits until its cp has begun filling PART, sends
+    SIGTERM to ljail alone, and returns (exit status, the cp's pid)."""
+    p = subprocess.Popen([LJAIL, *args], env=dict(os.environ, LJAIL_ROOT=ROOT),
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    cp = None
+    try:
+        for _ in range(600):
+            kids = children(p.pid)
+            if kids and os.path.isdir(part) and any(os.scandir(part)):
+                cp = kids[0]
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail(f"ljail {' '.join(args)} never began copying")
+        p.send_signal(signal.SIGTERM)
+        rc = p.wait(timeout=120)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    return rc, cp
+
+
+def test_interrupted_creates_leave_nothing(debian, clean):
+    """SIGTERM to ljail alone while it copies: its cp ends with it, and
+    neither the jail nor the template is left half made."""
+    rc, cp = interrupt_while_copying(["create", "half", "--thick"],
+                                     os.path.join(CONTAINERS, ".half.part"))
+    assert rc == -signal.SIGTERM
+    assert not os.path.exists(f"/proc/{cp}") or \
+        open(f"/proc/{cp}/stat").read().rsplit(") ", 1)[1].startswith("Z")
+    assert [n for n in os.listdir(CONTAINERS) if "half" in n] == []
+    assert not os.path.exists(os.path.join(CONF_D, "half.conf"))
+    ok("create", "half")
+    ok("destroy", "half")
+    src = os.path.join(TEMPLATES, "debian-12", sorted(
+        v for v in os.listdir(os.path.join(TEMPLATES, "debian-12")) if v.isdigit())[-1])
+    rc, cp = interrupt_while_copying(["template", "create", "halft", "--from-dir", src],
+                                     os.path.join(TEMPLATES, ".halft.part"))
+    assert rc == -signal.SIGTERM
+    assert [n for n in os.listdir(TEMPLATES) if "halft" in n] == []

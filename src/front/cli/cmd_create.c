@@ -8,6 +8,7 @@
 
 #include <errno.h>
 
+#include "base/spawn.h"
 #include "model/jail.h"
 #include "platform/platform.h"
 #include "runtime/lifecycle.h"
@@ -95,6 +96,7 @@ int cli_cmd_create(struct cli *cli, int argc, char **argv)
 		return cli_usage_error(cmd, "create writes jail.conf.d; it cannot use -f");
 	const char *name = args[0];
 	struct lj_error err = {0};
+	lj_interrupt_catch(); /* a signal ends the copy, which cleans up, then ljail */
 	if (store_jail_create(&cli->paths, name, &o, &err) < 0)
 		return cli_print_error(&err);
 	if (cli->verbosity >= 0)

@@ -2,6 +2,7 @@
 /* ljail destroy [-f] NAME */
 #include "front/cli/cli.h"
 
+#include "base/spawn.h"
 #include "store/store.h"
 
 int cli_cmd_destroy(struct cli *cli, int argc, char **argv)
@@ -18,6 +19,7 @@ int cli_cmd_destroy(struct cli *cli, int argc, char **argv)
 	if (nargs != 1)
 		return cli_usage_error(cmd, "name one jail");
 	struct lj_error err = {0};
+	lj_interrupt_catch();
 	if (store_jail_destroy(&cli->paths, cli->config_file, args[0], force, &err) < 0)
 		return cli_print_error(&err);
 	if (cli->verbosity >= 0)

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/spawn.h"
 #include "base/json.h"
 #include "store/template.h"
 
@@ -75,6 +76,7 @@ static int template_create(struct cli *cli, const struct cli_command *cmd, int a
 	if (cli->verbosity >= 0)
 		o.progress = isatty(STDERR_FILENO) ? draw_bar : draw_line;
 	struct lj_error err = {0};
+	lj_interrupt_catch(); /* a signal ends the bootstrap, which cleans up, then ljail */
 	if (store_template_create(&cli->paths, args[0], &o, &err) < 0)
 		return cli_print_error(&err);
 	if (cli->verbosity >= 0)
@@ -140,6 +142,7 @@ static int template_one(struct cli *cli, const struct cli_command *cmd, int argc
 	if (optind + 1 != argc)
 		return cli_usage_error(cmd, "name one template");
 	struct lj_error err = {0};
+	lj_interrupt_catch();
 	if (fn(&cli->paths, argv[optind], &err) < 0)
 		return cli_print_error(&err);
 	if (cli->verbosity >= 0)

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "front/cli/cli.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conf/files.h"
 #include "base/proctitle.h"
+#include "base/spawn.h"
 
 const struct cli_command cli_commands[] = {
 	{"start", cli_cmd_start, "start [-a] [NAME...]",
@@ -212,6 +214,13 @@ int main(int argc, char **argv)
 	status = current_command->run(&cli, cargc, cargv);
 
 	lj_paths_release(&cli.paths);
+	/* Interrupted work has cleaned up after itself: now end as the signal asked. */
+	int sig = lj_interrupted();
+	if (sig) {
+		fflush(NULL);
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "ljail: cannot write the output\n");
 		if (status == LJ_EXIT_OK)
