@@ -82,7 +82,7 @@ static bool tidy(const struct lj_paths *paths, const char *name)
 {
 	struct lj_error ignored = {0};
 	int lock;
-	if (lj_state_lock(paths, name, &lock, &ignored) < 0)
+	if (lj_state_lock_now(paths, name, &lock, &ignored) < 0)
 		return false;
 	struct rt_running again;
 	bool shared = false;

@@ -67,14 +67,22 @@ static char *state_file(const struct lj_paths *paths, const char *name, const ch
 #define LOCK_TRY_MS 2000
 #define LOCK_RETRY_MS 10
 
-static int flock_trying(int fd)
+enum lock_how {
+	LOCK_NOW,    /* one try */
+	LOCK_TRYING, /* tries for LOCK_TRY_MS */
+	LOCK_WAIT,   /* waits as long as it takes */
+};
+
+static int flock_how(int fd, enum lock_how how)
 {
+	if (how == LOCK_WAIT)
+		return flock(fd, LOCK_EX) < 0 ? -errno : 0;
 	for (int waited = 0;; waited += LOCK_RETRY_MS) {
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
 			return 0;
 		if (errno != EWOULDBLOCK && errno != EINTR)
 			return -errno;
-		if (waited >= LOCK_TRY_MS)
+		if (how == LOCK_NOW || waited >= LOCK_TRY_MS)
 			return -EWOULDBLOCK;
 		nanosleep(&(struct timespec){0, LOCK_RETRY_MS * 1000000L}, NULL);
 	}
@@ -84,13 +92,13 @@ static int flock_trying(int fd)
  * flock on a file that may be removed by the holder: after locking, the
  * path must still name the locked inode, or the lock protects nothing.
  */
-static int lock_file(const char *file, bool wait, int *out)
+static int lock_file(const char *file, enum lock_how how, int *out)
 {
 	for (;;) {
 		int fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 		if (fd < 0)
 			return -errno;
-		int rc = wait ? (flock(fd, LOCK_EX) < 0 ? -errno : 0) : flock_trying(fd);
+		int rc = flock_how(fd, how);
 		if (rc < 0) {
 			close(fd);
 			return rc;
@@ -105,7 +113,7 @@ static int lock_file(const char *file, bool wait, int *out)
 	}
 }
 
-static int take_lock(const struct lj_paths *paths, const char *name, bool wait, int *fd,
+static int take_lock(const struct lj_paths *paths, const char *name, enum lock_how how, int *fd,
 		     struct lj_error *err)
 {
 	/* The name becomes a path in the run folder: "../x" must never leave it. */
@@ -115,7 +123,7 @@ static int take_lock(const struct lj_paths *paths, const char *name, bool wait, 
 	if (rc < 0)
 		return rc;
 	LJ_CLEANUP_FREE char *file = state_file(paths, name, "lock");
-	rc = lock_file(file, wait, fd);
+	rc = lock_file(file, how, fd);
 	if (rc == -EWOULDBLOCK)
 		return lj_error_set(err, EBUSY,
 				    "jail '%s': another ljail is starting or stopping it", name);
@@ -127,13 +135,19 @@ static int take_lock(const struct lj_paths *paths, const char *name, bool wait, 
 
 int lj_state_lock(const struct lj_paths *paths, const char *name, int *fd, struct lj_error *err)
 {
-	return take_lock(paths, name, false, fd, err);
+	return take_lock(paths, name, LOCK_TRYING, fd, err);
+}
+
+int lj_state_lock_now(const struct lj_paths *paths, const char *name, int *fd,
+		      struct lj_error *err)
+{
+	return take_lock(paths, name, LOCK_NOW, fd, err);
 }
 
 int lj_state_lock_wait(const struct lj_paths *paths, const char *name, int *fd,
 		       struct lj_error *err)
 {
-	return take_lock(paths, name, true, fd, err);
+	return take_lock(paths, name, LOCK_WAIT, fd, err);
 }
 
 void lj_state_unlock(const struct lj_paths *paths, const char *name, int fd, bool forget)
@@ -429,6 +443,6 @@ bool lj_state_lock_held(const struct lj_paths *paths, const char *name)
 
 int lj_state_lock_file(const char *file, int *fd, struct lj_error *err)
 {
-	int rc = lock_file(file, true, fd);
+	int rc = lock_file(file, LOCK_WAIT, fd);
 	return rc < 0 ? lj_error_set(err, -rc, "lock '%s': %s", file, strerror(-rc)) : 0;
 }

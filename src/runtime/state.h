@@ -54,10 +54,14 @@ struct lj_state {
 void lj_state_release(struct lj_state *s);
 
 /*
- * Takes the jail's lock without waiting; fails with a message naming the jail
- * when another ljail holds it. *fd is the lock to pass to lj_state_unlock.
+ * Takes the jail's lock, trying for up to two seconds (others look at a lock
+ * by taking it for a moment); fails with a message naming the jail when
+ * another ljail holds it. *fd is the lock to pass to lj_state_unlock.
  */
 int lj_state_lock(const struct lj_paths *paths, const char *name, int *fd, struct lj_error *err);
+/* The same with one try: for tidying, which leaves a busy jail be. */
+int lj_state_lock_now(const struct lj_paths *paths, const char *name, int *fd,
+		      struct lj_error *err);
 /* The same, waiting while another ljail holds it. */
 int lj_state_lock_wait(const struct lj_paths *paths, const char *name, int *fd,
 		       struct lj_error *err);

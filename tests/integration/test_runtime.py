@@ -866,3 +866,41 @@ def test_restart_reports_a_failed_poststop_and_starts(lj):
     assert "t1.jails.test" in lj.ok("list")
     lj.fails("stop", "t1")
     assert lj.states() == []
+
+
+def test_list_never_removes_a_jail_started_meanwhile(lj, tmp_path):
+    """list tidies a stale state only after taking the jail's lock and
+    reading the state again: a start that came in between keeps its state.
+    strace holds list back at the lock (a delayed flock) while the jail,
+    whose old init was killed, is started again."""
+    lj.config(basic())
+    lj.ok("start", "t1")
+    state = lj.run_dir() / "t1.state"
+    pid = int(re.search(r"^plat.pid=(\d+)$", state.read_text(), re.M).group(1))
+    os.kill(pid, signal.SIGKILL)
+    for _ in range(400):
+        if not os.path.exists(f"/proc/{pid}") or \
+                open(f"/proc/{pid}/stat").read().rsplit(") ", 1)[1].startswith("Z"):
+            break
+        time.sleep(0.05)
+    trace = tmp_path / "list.trace"
+    lister = subprocess.Popen(
+        ["strace", "-f", "-o", str(trace), "-e", "trace=openat,flock",
+         "-e", "inject=flock:delay_enter=2000000", LJAIL, "list"],
+        env=dict(os.environ, LJAIL_ROOT=str(lj.R)), stdout=subprocess.DEVNULL)
+    try:
+        for _ in range(400):
+            if trace.exists() and "t1.lock" in trace.read_text():
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("list never reached the jail's lock")
+        lj.ok("start", "t1")
+        assert lister.wait(timeout=60) == 0
+    finally:
+        if lister.poll() is None:
+            lister.kill()
+            lister.wait()
+    assert state.exists()
+    assert "t1.jails.test" in lj.ok("list")
+    lj.ok("stop", "t1")
