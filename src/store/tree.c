@@ -84,6 +84,25 @@ int store_remove_tree(const char *path, struct lj_error *err)
 	return rc;
 }
 
+/* What cp says: its first complaint and how many there were. */
+struct cp_says {
+	char *first;
+	size_t count;
+};
+
+static void cp_line(void *ctx, const char *text)
+{
+	struct cp_says *c = ctx;
+	if (!c->first)
+		c->first = lj_xstrdup(text);
+	c->count++;
+}
+
+/*
+ * cp on a full disk says "No space left" once per file (7,771 lines before
+ * ljail's own message): its output is gathered, and the error gives the
+ * first line and the count.
+ */
 int store_copy_tree(const char *src, const char *dst, struct lj_error *err)
 {
 	/* coreutils cp keeps owners, modes, times, links, xattrs and ACLs, and reflinks. */
@@ -96,10 +115,18 @@ int store_copy_tree(const char *src, const char *dst, struct lj_error *err)
 			(char *)dst,
 			NULL};
 	int status;
-	int rc = lj_spawn_wait(argv, -1, &status, err);
-	if (rc == 0 && status != 0)
+	struct cp_says said = {0};
+	int rc = lj_spawn_lines(argv, cp_line, &said, &status, err);
+	if (rc == 0 && status != 0 && said.count > 1)
+		rc = lj_error_set(err, EIO, "copying '%s' to '%s' failed: %s (and %zu more)", src,
+				  dst, said.first, said.count - 1);
+	else if (rc == 0 && status != 0 && said.count == 1)
+		rc = lj_error_set(err, EIO, "copying '%s' to '%s' failed: %s", src, dst,
+				  said.first);
+	else if (rc == 0 && status != 0)
 		rc = lj_error_set(err, EIO, "copying '%s' to '%s' failed (cp exit status %d)", src,
 				  dst, status);
+	free(said.first);
 	return rc;
 }
 

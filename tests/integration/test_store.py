@@ -8,6 +8,7 @@ checks that, and the root goes when the run ends.
 """
 import io
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -302,8 +303,11 @@ def test_full_disk_during_create_leaves_nothing(debian, clean):
     subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "ljail-full", CONTAINERS],
                    check=True)
     try:
-        err = fails("create", "big", "--thick")
-        assert "jail 'big'" in err
+        rc, _, err = lj("create", "big", "--thick")
+        # One line, not one per file cp could not write.
+        assert rc == 1 and len(err.splitlines()) == 1, err[:2000]
+        assert err.startswith("ljail: jail 'big': ") and "No space left on device" in err
+        assert re.search(r"\(and \d+ more\)$", err.strip()), err
         assert os.listdir(CONTAINERS) == []
         assert not os.path.exists(os.path.join(CONF_D, "big.conf"))
     finally:
@@ -553,3 +557,22 @@ def test_interrupted_creates_leave_nothing(debian, clean):
                                      os.path.join(TEMPLATES, ".halft.part"))
     assert rc == -signal.SIGTERM
     assert [n for n in os.listdir(TEMPLATES) if "halft" in n] == []
+
+
+def test_parallel_create_and_destroy(debian, clean):
+    """Five creates while five other jails are destroyed: a jail.conf.d file
+    that goes while another command reads the folder is no error, and every
+    command succeeds."""
+    old = [f"pd{i}" for i in range(5)]
+    new = [f"pc{i}" for i in range(5)]
+    for name in old:
+        ok("create", name)
+    env = dict(os.environ, LJAIL_ROOT=ROOT)
+    procs = [subprocess.Popen([LJAIL, "destroy", n], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for n in old]
+    procs += [subprocess.Popen([LJAIL, "create", n], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True) for n in new]
+    results = [(p.args[1:], p.wait(timeout=600), p.stderr.read()) for p in procs]
+    assert [r for r in results if r[1] != 0] == []
+    assert sorted(os.listdir(CONTAINERS)) == new
+    assert sorted(os.listdir(CONF_D)) == [f"{n}.conf" for n in new]
