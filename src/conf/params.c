@@ -116,6 +116,7 @@ const struct conf_param_def conf_param_table[] = {
 	P("vnet.ifname", STRING),
 	P("vnet.nat", BOOL),
 	P("dns.resolvconf", LIST),
+	P("allow.io_uring", BOOL),
 	P("zfs.dataset", LIST),
 };
 

@@ -324,6 +324,7 @@ static int powers_from_conf(struct lj_jail *j, const struct conf_jail *cj, struc
 				      j->name);
 	p->raw_sockets = bool_param(cj, "allow.raw_sockets", false);
 	p->socket_af = bool_param(cj, "allow.socket_af", false);
+	p->io_uring = bool_param(cj, "allow.io_uring", false);
 	p->proc_debug = bool_param(cj, "allow.unprivileged_proc_debug", true);
 	return 0;
 }
@@ -488,9 +489,12 @@ void lj_jail_for_maintenance(struct lj_jail *j)
 		j->hooks[h] = NULL;
 		j->nhooks[h] = 0;
 	}
-	j->own_net = false;
-	/* Routing in the host's stack would be the host's routing table. */
-	j->powers.routing = false;
+	/*
+	 * The jail's own network, as configured: maintenance runs the jail's
+	 * programs as root, and a program planted in a vnet jail must not get
+	 * the host's network for it. A jail with ip4 = inherit shares the
+	 * host's anyway; one with no network has none here either.
+	 */
 	j->persist = false;
 }
 

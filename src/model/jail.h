@@ -72,6 +72,7 @@ struct lj_powers {
 	bool routing;         /* allow.routing: only with the jail's own stack */
 	bool reserved_ports;  /* allow.reserved_ports */
 	bool proc_debug;      /* allow.unprivileged_proc_debug */
+	bool io_uring;        /* allow.io_uring (ljail's own) */
 	bool sysvmsg_off;     /* sysvmsg = disable */
 	bool sysvsem_off;
 	bool sysvshm_off;

@@ -3,13 +3,17 @@
  * Tries, from inside a jail, each thing root in a jail must not be able to
  * do, and prints one line per try: "NAME refused ERRNO" or "NAME ALLOWED".
  * The integration tests copy it into a jail and read its report; it makes no
- * judgement itself. With "raw" it only tries a raw socket.
+ * judgement itself. With "raw" it only tries raw and packet sockets.
  *
  * usage: probe [HOST_PID]   (a host pid the jail must not see)
  *        probe raw
+ *        probe uring
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include <linux/io_uring.h>
 #include <linux/keyctl.h>
 #include <linux/reboot.h>
 #include <netinet/in.h>
@@ -43,6 +47,13 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "raw")) {
 		report("raw_socket", socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
 		report("packet_socket", socket(AF_PACKET, SOCK_RAW, 0));
+		/* The old packet interface, through AF_INET. */
+		report("packet_inet", socket(AF_INET, SOCK_PACKET, htons(ETH_P_ALL)));
+		return 0;
+	}
+	struct io_uring_params params = {0};
+	if (argc > 1 && !strcmp(argv[1], "uring")) {
+		report("io_uring_setup", syscall(SYS_io_uring_setup, 4, &params));
 		return 0;
 	}
 	static const char empty_module[] = "";
@@ -77,5 +88,8 @@ int main(int argc, char **argv)
 	report("write_sysctl", open("/proc/sys/kernel/hostname", O_WRONLY));
 	report("unshare_user", unshare(CLONE_NEWUSER));
 	report("unshare_net", unshare(CLONE_NEWNET));
+	report("packet_inet", socket(AF_INET, SOCK_PACKET, htons(ETH_P_ALL)));
+	/* io_uring makes sockets and opens files past the filter's checks. */
+	report("io_uring_setup", syscall(SYS_io_uring_setup, 4, &params));
 	return 0;
 }

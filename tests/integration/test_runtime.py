@@ -585,10 +585,14 @@ def test_root_in_a_jail_cannot_reach_the_host(lj):
                 "settimeofday", "mount_tmpfs", "umount_proc", "mknod_block", "mknod_char",
                 "open_block_dev", "kill_host_pid", "sethostname", "keyctl", "ptrace_init",
                 "read_init_exe", "raw_socket", "swapoff", "write_sysctl", "unshare_user",
-                "unshare_net"}
+                "unshare_net", "packet_inet", "io_uring_setup"}
     assert expected <= set(results), out
     allowed = {k: v for k, v in results.items() if not v.startswith("refused")}
     assert not allowed, out
+    # The jail's init runs under the jail's filter too.
+    state = (lj.run_dir() / "t1.state").read_text()
+    init = int(re.search(r"^plat.pid=(\d+)$", state, re.M).group(1))
+    assert re.search(r"^Seccomp:\s+2$", open(f"/proc/{init}/status").read(), re.M)
     # Capabilities: none of the host-wide ones.
     status = lj.ok("exec", "t1", "grep", "CapBnd", "/proc/self/status")
     bnd = int(status.split()[1], 16)
@@ -599,13 +603,27 @@ def test_root_in_a_jail_cannot_reach_the_host(lj):
 
 def test_allow_raw_sockets_decides(lj):
     shutil.copy(PROBE, lj.root / "probe")
-    lj.config(basic("off") + basic("on", "allow.raw_sockets;"))
-    lj.ok("start", "off", "on")
-    off = lj.ok("exec", "off", "/probe", "raw")
+    lj.config(basic("off") + basic("inh", "ip4 = inherit;") + basic("on", "allow.raw_sockets;"))
+    lj.ok("start", "off", "inh", "on")
     on = lj.ok("exec", "on", "/probe", "raw")
-    assert "raw_socket refused Operation not permitted" in off
-    assert "packet_socket refused" in off
-    assert "raw_socket ALLOWED" in on
+    # Without allow.raw_sockets, in its own stack or the host's: no raw
+    # socket, no packet socket, and not the old packet interface either.
+    for jail in ("off", "inh"):
+        off = lj.ok("exec", jail, "/probe", "raw")
+        assert "raw_socket refused Operation not permitted" in off, (jail, off)
+        assert "packet_socket refused" in off, (jail, off)
+        assert "packet_inet refused" in off, (jail, off)
+    assert "raw_socket ALLOWED" in on and "packet_inet ALLOWED" in on, on
+    lj.ok("stop", "-a")
+
+
+def test_allow_io_uring_decides(lj):
+    shutil.copy(PROBE, lj.root / "probe")
+    lj.config(basic("off") + basic("on", "allow.io_uring;"))
+    lj.ok("start", "off", "on")
+    assert lj.ok("exec", "off", "/probe", "uring") == \
+        "io_uring_setup refused Function not implemented\n"
+    assert lj.ok("exec", "on", "/probe", "uring") == "io_uring_setup ALLOWED\n"
     lj.ok("stop", "-a")
 
 

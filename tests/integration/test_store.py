@@ -8,6 +8,7 @@ checks that, and the root goes when the run ends.
 """
 import io
 import os
+import random
 import re
 import secrets
 import shutil
@@ -450,20 +451,45 @@ def test_shared_folder_in_several_jails(debian, clean, victim):
     os.unlink(os.path.join(victim, "note"))
 
 
+def free_prefix():
+    """10.N for an N that no address or route on this host uses."""
+    out = subprocess.run(["ip", "-4", "-o", "route", "show", "table", "all"],
+                         capture_output=True, text=True).stdout
+    out += subprocess.run(["ip", "-4", "-o", "addr"], capture_output=True, text=True).stdout
+    used = {int(n) for n in re.findall(r"\b10\.(\d+)\.", out)}
+    return f"10.{random.choice([n for n in range(64, 250) if n not in used])}"
+
+
 def test_create_vnet_writes_the_network(debian, clean):
+    # This run's own bridge and subnet: never a user's, never another run's.
+    bridge, net = "ljs" + secrets.token_hex(3), free_prefix()
     try:
-        ok("create", "v", "--vnet", "--ip4", "10.77.3.2/24", "--bridge", "ljt3", "--router",
-           "10.77.3.1", "--start")
+        ok("create", "v", "--vnet", "--ip4", f"{net}.3.2/24", "--bridge", bridge, "--router",
+           f"{net}.3.1", "--start")
         conf = open(os.path.join(CONF_D, "v.conf")).read()
-        for line in ("vnet;", 'vnet.bridge = "ljt3";', 'ip4.addr = "10.77.3.2/24";',
-                     'vnet.bridge.addr = "10.77.3.1/24";', 'ip4.defaultrouter = "10.77.3.1";'):
+        for line in ("vnet;", f'vnet.bridge = "{bridge}";', f'ip4.addr = "{net}.3.2/24";',
+                     f'vnet.bridge.addr = "{net}.3.1/24";',
+                     f'ip4.defaultrouter = "{net}.3.1";'):
             assert line in conf, line
-        assert "10.77.3.2" in ok("exec", "v", "cat", "/proc/net/fib_trie")
+        assert f"{net}.3.2" in ok("exec", "v", "cat", "/proc/net/fib_trie")
+        # Maintenance of the stopped jail (useradd) runs the jail's own programs
+        # as root: in the jail's own network, never the host's.
+        ok("exec", "v", "sh", "-c",
+           "printf '#!/bin/sh\\ncat /proc/net/dev > /root/links\\nexec /usr/sbin/useradd \"$@\"\\n'"
+           " > /usr/local/sbin/useradd && chmod 755 /usr/local/sbin/useradd")
         ok("stop", "v")
+        # useradd's commands come from the caller's PATH: make sure it has the wrapper.
+        p = subprocess.run([LJAIL, "useradd", "v", "maint"], capture_output=True, text=True,
+                           env=dict(os.environ, LJAIL_ROOT=ROOT,
+                                    PATH="/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin"))
+        assert p.returncode == 0, p.stderr
+        links = ok("run", "v", "--", "cat", "/root/links")
+        names = sorted(re.findall(r"^\s*([^\s:|]+):", links, re.M))
+        assert names == ["eth0", "lo"], links
         assert "--vnet needs --ip4 ADDR/PREFIX" in fails("create", "w", "--vnet")
         assert "go with --vnet" in fails("create", "w", "--bridge", "x")
     finally:
-        subprocess.run(["ip", "link", "del", "ljt3"], capture_output=True)
+        subprocess.run(["ip", "link", "del", bridge], capture_output=True)
 
 
 def test_btrfs_templates_clone_as_snapshots(debian, clean, tmp_path):

@@ -47,6 +47,28 @@ static int deny_sockets(scmp_filter_ctx ctx, unsigned deny)
 			     ?: RULE(SCMP_ACT_ERRNO(EPERM), socket, 2, INT_ARG(0, AF_INET6),
 				     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_RAW));
 		rc = rc ?: RULE(SCMP_ACT_ERRNO(EPERM), socket, 1, INT_ARG(0, AF_PACKET));
+		/*
+		 * SOCK_PACKET is the old packet socket interface, reached through
+		 * AF_INET and AF_INET6: with CAP_NET_RAW it sniffs and injects
+		 * frames on every interface of the network namespace.
+		 */
+		rc = rc
+			     ?: RULE(SCMP_ACT_ERRNO(EPERM), socket, 2, INT_ARG(0, AF_INET),
+				     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_PACKET));
+		rc = rc
+			     ?: RULE(SCMP_ACT_ERRNO(EPERM), socket, 2, INT_ARG(0, AF_INET6),
+				     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_PACKET));
+	}
+	if (deny & LJ_DENY_IO_URING) {
+		/*
+		 * io_uring's operations make sockets (IORING_OP_SOCKET), open files
+		 * and more without the system calls this filter looks at: a known
+		 * way around seccomp. Refused, as docker's default profile does,
+		 * unless allow.io_uring asks for it.
+		 */
+		rc = rc ?: RULE(SCMP_ACT_ERRNO(ENOSYS), io_uring_setup, 0);
+		rc = rc ?: RULE(SCMP_ACT_ERRNO(ENOSYS), io_uring_enter, 0);
+		rc = rc ?: RULE(SCMP_ACT_ERRNO(ENOSYS), io_uring_register, 0);
 	}
 	if (deny & LJ_DENY_SOCKET_AF) {
 		/*
@@ -283,6 +305,8 @@ unsigned lx_jail_deny(const struct lj_jail *j)
 		deny |= LJ_DENY_RAW_SOCKETS;
 	if (!p->socket_af)
 		deny |= LJ_DENY_SOCKET_AF;
+	if (!p->io_uring)
+		deny |= LJ_DENY_IO_URING;
 	if (!p->proc_debug)
 		deny |= LJ_DENY_PTRACE;
 	if (p->sysvmsg_off)

@@ -22,6 +22,7 @@ enum {
 	LJ_DENY_SYSVSEM = 1 << 3,
 	LJ_DENY_SYSVSHM = 1 << 4,
 	LJ_DENY_PTRACE = 1 << 5, /* allow.unprivileged_proc_debug off */
+	LJ_DENY_IO_URING = 1 << 6, /* allow.io_uring off */
 };
 
 /* The capability bounding set of j's root, as bits by CAP_ number. */

@@ -104,10 +104,15 @@ static int setup_child(const struct plat_jail *pj, const struct plat_run *run,
 			lj_user_root(user);
 		else if ((rc = lx_user_in_jail(jailroot, j->name, run->user, user, err)) < 0)
 			return rc;
-		/* The command inherits the filter; loading it needs CAP_SYS_ADMIN, still here. */
-		if ((rc = lj_seccomp_load(pj->seccomp, pj->seccomp_len, err)) < 0)
-			return lj_error_wrap(err, "jail '%s'", j->name);
 	}
+	/*
+	 * Init runs under the jail's filter too (and `ljail run`'s command
+	 * inherits it): it is not dumpable, so jail root cannot reach it today,
+	 * but one mistake elsewhere must not be enough. Loading it needs
+	 * CAP_SYS_ADMIN, still here.
+	 */
+	if ((rc = lj_seccomp_load(pj->seccomp, pj->seccomp_len, err)) < 0)
+		return lj_error_wrap(err, "jail '%s'", j->name);
 	/* Init keeps the jail's powers and no more. */
 	if ((rc = lj_confine_caps(pj->caps, err)) < 0)
 		return lj_error_wrap(err, "jail '%s'", j->name);

@@ -44,7 +44,10 @@ static const struct conf_host_param lx_params[] = {
 	M("devfs_ruleset", "chooses the device nodes of the jail's /dev: 0 none, 1 and 2 the basic set, "
 	  "3 and 4 the jail set, 5 the jail set with tun"),
 	S("vnet", "new: own network namespace; inherit: the host's"),
-	M("ip4", "inherit: the host's network namespace; disable: a new one with only loopback; "
+	M("ip4", "inherit: the host's network namespace, all of it: its interfaces, its "
+	  "listening sockets on every address including loopback, and its abstract unix "
+	  "sockets, so a jail can connect to host daemons that trust whoever reaches them "
+	  "(uid 0 in the jail is uid 0 to them); disable: a new one with only loopback; "
 	  "new: a new one with ip4.addr"),
 	M("ip4.addr", "ADDR/PREFIX on the jail's own interface (vnet.ifname) in its own network stack; "
 	  "never a share of the host's stack"),
@@ -137,6 +140,9 @@ static const struct conf_host_param lx_params[] = {
 	  "the jail runs"),
 	S("dns.resolvconf", "ljail's own: the jail's /etc/resolv.conf: jail (its own, the default), host (the "
 	  "host's, read-only) or nameserver addresses"),
+	S("allow.io_uring",
+	  "ljail's own: io_uring; refused by seccomp when off (the default), as its operations "
+	  "make sockets and open files without the system calls the filter checks"),
 	U("zfs.dataset", "no ZFS delegation to jails here"),
 };
 
