@@ -156,6 +156,14 @@ int plat_clone_volume(const char *path, struct lj_error *err);
 int plat_clone_snapshot(const char *src, const char *dst, bool readonly, struct lj_error *err);
 
 /*
+ * For commands that put processes into jails: makes sure ljail runs from a
+ * copy of itself that nothing can change, so that no process in a jail can
+ * reach the host's ljail binary. May execute ljail anew with argv (and only
+ * returns then in the new one); an error when it cannot.
+ */
+int plat_run_sealed(char **argv, struct lj_error *err);
+
+/*
  * What jail.conf's parameters and mount types become on this host, or why
  * they cannot be done: what `config check` and the acting commands hold a
  * configuration to.

@@ -922,3 +922,37 @@ def test_list_never_removes_a_jail_started_meanwhile(lj, tmp_path):
     assert state.exists()
     assert "t1.jails.test" in lj.ok("list")
     lj.ok("stop", "t1")
+
+
+def test_no_process_in_a_jail_reaches_the_ljail_binary(lj):
+    """ljail puts processes into jails only from a sealed copy of itself:
+    the init's and exec's helper's /proc/PID/exe name that copy, never the
+    host's file, and a planted "#!/proc/self/exe" runs the copy."""
+    lj.config(basic())
+    lj.ok("start", "t1")
+    state = (lj.run_dir() / "t1.state").read_text()
+    init = int(re.search(r"^plat.pid=(\d+)$", state, re.M).group(1))
+    assert os.readlink(f"/proc/{init}/exe") == "/memfd:ljail (deleted)"
+    p = subprocess.Popen([LJAIL, "exec", "t1", "sleep", "1000"],
+                         env=dict(os.environ, LJAIL_ROOT=str(lj.R)))
+    try:
+        # The command runs in the jail; its parent is exec's helper, which
+        # joined the jail to make it.
+        for _ in range(400):
+            sleeps = [c for c in all_pids() if comm(c) == "sleep" and pid_ns(c) == pid_ns(init)]
+            if sleeps:
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the command never ran in the jail")
+        helper = int(open(f"/proc/{sleeps[0]}/stat").read().rsplit(") ", 1)[1].split()[1])
+        assert os.readlink(f"/proc/{helper}/exe") == "/memfd:ljail (deleted)"
+    finally:
+        p.terminate()
+        p.wait(timeout=30)
+    (lj.root / "planted").write_text("#!/proc/self/exe\n")
+    os.chmod(lj.root / "planted", 0o755)
+    rc, _, err = lj.run("exec", "t1", "/planted")
+    assert rc == 2 and "unknown command '/planted'" in err, err
+    os.unlink(lj.root / "planted")
+    lj.ok("stop", "t1")

@@ -9,6 +9,7 @@
 #include "conf/files.h"
 #include "base/proctitle.h"
 #include "base/spawn.h"
+#include "platform/platform.h"
 
 const struct cli_command cli_commands[] = {
 	{"start", cli_cmd_start, "start [-a] [NAME...]",
@@ -203,6 +204,18 @@ int main(int argc, char **argv)
 	current_command = cli_find_command(name);
 	if (!current_command)
 		return cli_usage_error(NULL, "unknown command '%s' (see 'ljail help')", name);
+
+	/*
+	 * Every command that may put a process into a jail (hooks run inside
+	 * on stop and destroy too) runs from a sealed copy of ljail; the
+	 * others never come near a jail.
+	 */
+	static const char *const outside[] = {"list", "config", "help", "version"};
+	bool enters = true;
+	for (size_t i = 0; i < LJ_ARRAY_SIZE(outside); i++)
+		enters &= !lj_str_eq(current_command->name, outside[i]);
+	if (enters && plat_run_sealed(argv, &err) < 0)
+		return cli_print_error(&err);
 
 	if (lj_paths_init(&cli.paths, cli.root, &err) < 0)
 		return cli_print_error(&err);
