@@ -238,6 +238,20 @@ static void check_jail_name(struct conf *c, const struct conf_jail *j)
 	}
 }
 
+/*
+ * jail(8) reads a name given to two blocks as two jails (and fails to make
+ * the second); here a name is the jail's state, lock and jail.conf.d file,
+ * so the commands that act refuse it, while config show prints both.
+ */
+static void check_defined_once(struct conf *c, const struct conf_jail *j)
+{
+	const struct conf_block *first = conf_block_named(c, j->name);
+	if (first && (first->pos.file != j->pos.file || first->pos.line != j->pos.line ||
+		      first->pos.col != j->pos.col))
+		conf_diag_add(c, j->pos, "jail '%s' is already defined at %s:%u:%u", j->name,
+			      first->pos.file, first->pos.line, first->pos.col);
+}
+
 static void check_statement_names(struct conf *c)
 {
 	for (size_t b = 0; b < c->nblocks; b++) {
@@ -261,11 +275,25 @@ int conf_check(struct conf *c, const struct conf_host *host)
 {
 	size_t before = c->ndiags;
 
+	/*
+	 * Without a host (config show), only the table's entries are looked up:
+	 * show prints what jail(8) would print, even what no command could use
+	 * (an empty ip4.addr, a %%PLACEHOLDER%%, fe80::1%lo0); the checks are
+	 * config check's and those of the commands that act.
+	 */
+	if (!host) {
+		for (size_t ji = 0; ji < c->njails; ji++)
+			for (size_t i = 0; i < c->jails[ji].nparams; i++) {
+				struct conf_param *p = &c->jails[ji].params[i];
+				p->def = conf_param_find(p->name, &p->negated);
+			}
+		return 0;
+	}
 	check_statement_names(c);
 	for (size_t ji = 0; ji < c->njails; ji++) {
 		struct conf_jail *j = &c->jails[ji];
-		if (host)
-			check_jail_name(c, j);
+		check_jail_name(c, j);
+		check_defined_once(c, j);
 		for (size_t i = 0; i < j->nparams; i++) {
 			struct conf_param *p = &j->params[i];
 			p->def = conf_param_find(p->name, &p->negated);
@@ -273,9 +301,9 @@ int conf_check(struct conf *c, const struct conf_host *host)
 				continue; /* reported with its statement */
 			size_t n = c->ndiags;
 			check_values(c, j->name, p);
-			if (host && c->ndiags == n)
+			if (c->ndiags == n)
 				check_host(c, host, j->name, p);
-			if (host && c->ndiags == n && lj_str_eq(p->def->name, "mount"))
+			if (c->ndiags == n && lj_str_eq(p->def->name, "mount"))
 				check_mount_lines(c, host, j, p);
 			drop_repeats(c, n);
 		}

@@ -169,9 +169,13 @@ void conf_block_index(struct conf *c, size_t i)
 	if ((c->nnamed + 1) * 2 > c->nslots) {
 		size_t n = c->nslots ? c->nslots * 2 : 64;
 		size_t *slots = lj_xcalloc(n, sizeof(*slots));
-		for (size_t k = 0; k < c->nslots; k++)
-			if (c->block_slots[k])
-				slot_put(slots, n, c->blocks, c->block_slots[k] - 1);
+		/*
+		 * In the order the blocks were read, so that of two blocks with
+		 * one name the first is still found first.
+		 */
+		for (size_t k = 0; k < i; k++)
+			if (!c->blocks[k].wildcard)
+				slot_put(slots, n, c->blocks, k);
 		free(c->block_slots);
 		c->block_slots = slots;
 		c->nslots = n;

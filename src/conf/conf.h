@@ -107,6 +107,8 @@ struct conf {
 	size_t ndiags, capdiags;
 	bool gave_up;              /* CONF_DIAGS_MAX reached: the rest is not read */
 	struct conf_pos stopped_at; /* where, for the closing message */
+	size_t global_block;       /* index + 1 of the block of statements outside
+				      jail blocks; 0: none yet */
 	size_t *block_slots;       /* named blocks by name: index + 1, 0 empty */
 	size_t nslots, nnamed;
 };
@@ -155,9 +157,10 @@ bool conf_file_loaded(const struct conf *c, const char *path);
 int conf_resolve(struct conf *c);
 
 /*
- * Checks every parameter of every jail against the table: names and value
- * types (what `config show` needs), and, given a host, also refuses what that
- * host cannot do (what the commands that act need).
+ * Checks every parameter of every jail against the table and the host: names,
+ * value types, and what the host cannot do (what config check and the
+ * commands that act need). Without a host (config show) it only looks the
+ * parameters up in the table and reports nothing.
  */
 struct conf_host;
 int conf_check(struct conf *c, const struct conf_host *host);

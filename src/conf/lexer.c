@@ -149,6 +149,7 @@ static void emit(struct conf_lexer *lx, struct conf_token *tok, enum conf_tok_ki
 		.joined = is_piece && lx->in_string,
 		.text = text,
 		.pos = pos,
+		.pieces = 1,
 	};
 	lx->in_string = is_piece;
 }
@@ -220,21 +221,37 @@ static void lex_unquoted(struct conf_lexer *lx, struct conf_token *tok)
 {
 	struct conf_pos pos = here(lx);
 	struct lj_strbuf sb = {0};
+	/*
+	 * jail(8)'s lexer makes a token of each run of atom characters, of each
+	 * escape and of each lone $ * + /; ljail joins them into one, and counts
+	 * them, because a jail block's name must be a single one of them.
+	 */
+	unsigned pieces = 0;
+	bool in_run = false;
 
 	for (;;) {
 		int c = peek(lx, 0), n = peek(lx, 1);
-		if (is_atom_char(c) || c == '*' || (c == '+' && n != '=') ||
-		    (c == '/' && n != '/' && n != '*') ||
-		    (c == '$' && !is_var_start(n) && n != '{')) {
+		if (is_atom_char(c)) {
+			pieces += !in_run;
+			in_run = true;
+			lj_strbuf_addc(&sb, (char)c);
+			advance(lx);
+		} else if (c == '*' || (c == '+' && n != '=') || (c == '/' && n != '/' && n != '*') ||
+			   (c == '$' && !is_var_start(n) && n != '{')) {
+			pieces++;
+			in_run = false;
 			lj_strbuf_addc(&sb, (char)c);
 			advance(lx);
 		} else if (c == '\\') {
+			pieces++;
+			in_run = false;
 			decode_escape(lx, &sb);
 		} else {
 			break;
 		}
 	}
 	emit(lx, tok, CONF_TOK_STR, pos, lj_strbuf_take(&sb));
+	tok->pieces = pieces;
 }
 
 /*

@@ -29,6 +29,7 @@ struct conf_token {
 	enum conf_tok_kind kind;
 	bool joined;
 	bool quoted; /* a STR piece that came from quotes */
+	unsigned pieces; /* how many tokens jail(8)'s own lexer sees in it */
 	char *text;  /* owned; NULL for punctuation */
 	struct conf_pos pos;
 	struct conf_pos end; /* just after the token */

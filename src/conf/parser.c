@@ -30,8 +30,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Deep enough for any sane layout, shallow enough to stop runaway includes. */
-#define CONF_INCLUDE_DEPTH_MAX 8
+/* jail(8)'s own limit: deep enough for any layout, and it stops runaway includes. */
+#define CONF_INCLUDE_DEPTH_MAX 32
 /* A jail.conf bigger than this is a mistake (a binary, a log), not a config. */
 #define CONF_FILE_SIZE_MAX (16u << 20)
 /*
@@ -115,13 +115,18 @@ static void recover(struct parser *p)
 	}
 }
 
-/* A string from joined pieces; variable references are kept for later. */
-static void parse_string(struct parser *p, struct conf_value *v)
+/*
+ * A string from joined pieces; variable references are kept for later.
+ * Returns how many tokens jail(8)'s own lexer would have seen in it.
+ */
+static unsigned parse_string(struct parser *p, struct conf_value *v)
 {
 	struct lj_strbuf sb = {0};
+	unsigned pieces = 0;
 
 	v->pos = p->tok.pos;
 	do {
+		pieces += p->tok.pieces;
 		if (p->tok.kind == CONF_TOK_VAR) {
 			struct conf_varref *r = LJ_VEC_PUSH(v->refs, v->nrefs, v->caprefs);
 			r->name = lj_steal_ptr(&p->tok.text);
@@ -133,6 +138,7 @@ static void parse_string(struct parser *p, struct conf_value *v)
 		next(p);
 	} while (is_piece(&p->tok) && p->tok.joined);
 	v->text = lj_strbuf_take(&sb);
+	return pieces;
 }
 
 static bool parse_values(struct parser *p, struct conf_stmt *s, const char *after)
@@ -164,12 +170,20 @@ static struct conf_block *add_block(struct conf *c, const char *name, struct con
 	return b;
 }
 
-/* Global statements join the last block if it is a "*" one, as in jail(8). */
+/*
+ * Every statement outside a jail block, in every file read, goes into one
+ * global pseudo-jail that stands where the first of them stands, as current
+ * FreeBSD's jail(8) does (FreeBSD 13's began a new one for each run of
+ * statements after a jail block): `path=/g0; a { path=/a; } path=/g1;` gives
+ * a the path /a.
+ */
 static long global_block(struct conf *c, struct conf_pos pos)
 {
-	if (c->nblocks == 0 || !lj_str_eq(c->blocks[c->nblocks - 1].name, "*"))
+	if (!c->global_block) {
 		add_block(c, "*", pos);
-	return (long)c->nblocks - 1;
+		c->global_block = c->nblocks;
+	}
+	return (long)c->global_block - 1;
 }
 
 static bool has_glob_magic(const char *s)
@@ -255,12 +269,7 @@ static void parse_block(struct parser *p, struct conf_stmt *s, struct context ct
 
 	if (s->name[0] == '\0')
 		conf_diag_add(p->c, s->pos, "a jail block needs a name");
-	if (!conf_name_is_wildcard(full)) {
-		const struct conf_block *b = conf_block_named(p->c, full);
-		if (b)
-			conf_diag_add(p->c, s->pos, "jail '%s' is already defined at %s:%u:%u",
-				      full, b->pos.file, b->pos.line, b->pos.col);
-	}
+	/* A name given twice is two jails, as jail(8) reads it; conf_check refuses it. */
 	struct conf_block *b = add_block(p->c, full, s->pos);
 	struct context inner = {.block = (long)p->c->nblocks - 1, .prefix = b->name};
 	struct conf_block opened = *b; /* for messages; b may move */
@@ -278,6 +287,7 @@ static void parse_statement(struct parser *p, struct context ctx)
 {
 	struct conf_stmt s = {.pos = p->tok.pos};
 	bool bad_name = false;
+	unsigned name_pieces = 1;
 
 	if (p->tok.kind == CONF_TOK_VAR) {
 		s.flags |= CONF_STMT_VAR;
@@ -292,7 +302,7 @@ static void parse_statement(struct parser *p, struct context ctx)
 		}
 	} else {
 		struct conf_value name = {0};
-		parse_string(p, &name);
+		name_pieces = parse_string(p, &name);
 		if (name.nrefs) {
 			conf_diag_add(p->c, name.refs[0].pos,
 				      "a parameter or jail name cannot contain a variable ('$%s')",
@@ -313,6 +323,16 @@ static void parse_statement(struct parser *p, struct context ctx)
 		}
 		if (bad_name)
 			break;
+		/*
+		 * jail(8)'s grammar takes a jail's name as one token: `web.*`
+		 * unquoted is two ("web." and "*") and a syntax error there.
+		 */
+		if (name_pieces > 1) {
+			conf_diag_add(p->c, s.pos,
+				      "a jail name must be one token: quote it (\"%s\")", s.name);
+			ok = false;
+			break;
+		}
 		parse_block(p, &s, ctx);
 		conf_stmt_release(&s);
 		return;

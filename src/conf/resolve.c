@@ -81,6 +81,32 @@ static void jail_error(struct rjail *j, struct conf_pos pos, const char *fmt, ..
 	j->failed = true;
 }
 
+/*
+ * The parameters jail(8) itself knows by name. A variable may not take one
+ * of these names; other parameters' names ($host, $ip4, $enforce_statfs)
+ * are free for variables, as in jail(8).
+ */
+static bool jail8_knows(const char *name)
+{
+	static const char *const known[] = {
+		"allow.dying",     "command",	       "depend",	   "exec.clean",
+		"exec.consolelog", "exec.fib",	       "exec.jail_user",   "exec.poststart",
+		"exec.poststop",   "exec.prepare",     "exec.prestart",	   "exec.prestop",
+		"exec.release",	   "exec.created",     "exec.start",	   "exec.stop",
+		"exec.system_jail_user", "exec.system_user", "exec.timeout", "interface",
+		"ip_hostname",	   "mount",	       "mount.devfs",	   "mount.fdescfs",
+		"mount.procfs",	   "mount.fstab",      "stop.timeout",	   "vnet.interface",
+		"ip4.addr",	   "ip6.addr",	       "allow.chflags",	   "allow.mount",
+		"allow.raw_sockets", "allow.set_hostname", "allow.socket_af", "allow.sysvipc",
+		"devfs_ruleset",   "host.hostname",    "jid",		   "name",
+		"path",		   "persist",	       "securelevel",	   "vnet",
+	};
+	for (size_t i = 0; i < LJ_ARRAY_SIZE(known); i++)
+		if (conf_names_equal(known[i], name))
+			return true;
+	return false;
+}
+
 static void add_param(struct rjail *j, const char *name, unsigned flags, bool append,
 		      const struct conf_value *values, size_t nvalues, struct conf_pos pos)
 {
@@ -112,7 +138,7 @@ static void add_param(struct rjail *j, const char *name, unsigned flags, bool ap
 		if (!append || nvalues == 0)
 			release_values(dp);
 	} else {
-		if ((flags & RP_VAR) && conf_param_find(name, NULL)) {
+		if ((flags & RP_VAR) && jail8_knows(name)) {
 			jail_error(j, pos,
 				   "variable '$%s' cannot have the same name as a parameter", name);
 			return;
@@ -278,12 +304,15 @@ static void emit_jail(struct conf *c, struct rjail *rj, const struct conf_block 
 	}
 }
 
-/* jail(8) takes a block named by a non-zero number as the jail's jid. */
+/*
+ * jail(8) takes a block named by a non-zero integer (as strtol reads it, so
+ * "-3" too) as the jail's jid, and gives the jail that name after its other
+ * parameters.
+ */
 static bool name_is_jid(const char *name)
 {
-	if (!*name || strspn(name, "0123456789") != strlen(name))
-		return false;
-	return strspn(name, "0") != strlen(name);
+	long v;
+	return conf_parse_long(name, &v) && v != 0;
 }
 
 static void resolve_jail(struct conf *c, const struct conf_block *b, const size_t *wild,
@@ -307,6 +336,11 @@ static void resolve_jail(struct conf *c, const struct conf_block *b, const size_
 	}
 	if (!did_self)
 		add_block_params(&j, b);
+	if (name_is_jid(b->name)) {
+		size_t at;
+		if (!find_exact(&j, "name", &at))
+			add_param(&j, "name", 0, false, &self, 1, b->pos);
+	}
 
 	resolve_variables(&j);
 	emit_jail(c, &j, b);

@@ -89,19 +89,19 @@ static void test_include_depth(void **state)
 {
 	(void)state;
 	char *dir = t_tmpdir();
-	for (int i = 0; i < 12; i++) {
+	for (int i = 0; i < 40; i++) {
 		char name[32], text[64];
 		snprintf(name, sizeof(name), "f%d.conf", i);
 		snprintf(text, sizeof(text), ".include \"f%d.conf\";\n", i + 1);
 		t_write(dir, name, text);
 	}
-	t_write(dir, "f12.conf", "a { }\n");
+	t_write(dir, "f40.conf", "a { }\n");
 	char *first = lj_xasprintf("%s/f0.conf", dir);
 	struct conf c;
 	conf_init(&c);
 	assert_int_equal(conf_load_file(&c, first), -EINVAL);
 	assert_int_equal(c.ndiags, 1);
-	assert_string_equal(c.diags[0].msg, ".include nested deeper than 8 files");
+	assert_string_equal(c.diags[0].msg, ".include nested deeper than 32 files");
 	conf_release(&c);
 	free(first);
 	t_rmtree(dir);
@@ -134,12 +134,12 @@ static void test_too_many_errors(void **state)
 	(void)state;
 	struct lj_strbuf sb = {0};
 	for (int i = 0; i < 1000; i++)
-		lj_strbuf_adds(&sb, "a { }\n"); /* 999 redefinitions */
+		lj_strbuf_adds(&sb, "= 1;\n"); /* a syntax error on every line */
 	struct conf *c = t_load(sb.buf, NULL);
 	assert_int_equal(c->ndiags, CONF_DIAGS_MAX);
 	char *diags = t_diags(c);
 	const char *last = strrchr(diags, '\n') + 1;
-	assert_string_equal(last, "test.conf:52:1: too many errors; stopped after 50");
+	assert_string_equal(last, "test.conf:51:1: too many errors; stopped after 50");
 	free(diags);
 	t_free(c);
 	lj_strbuf_release(&sb);
@@ -185,6 +185,17 @@ static void test_include_in_block(void **state)
 	free(dir);
 }
 
+/* jail(8)'s grammar takes a jail name as one token: quote a wildcard with a dot. */
+static void test_jail_name_is_one_token(void **state)
+{
+	(void)state;
+	assert_diags("web.* { persist; } web.a { }\n", NULL,
+		     "test.conf:1:1: a jail name must be one token: quote it (\"web.*\")");
+	assert_diags("a/b { }\n", NULL,
+		     "test.conf:1:1: a jail name must be one token: quote it (\"a/b\")");
+	assert_diags("\"web.*\" { persist; } web.a { } * { } web.b-1 { }\n", NULL, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,6 +206,7 @@ int main(void)
 		cmocka_unit_test(test_include_depth),
 		cmocka_unit_test(test_include_in_block),
 		cmocka_unit_test(test_deep_nesting),
+		cmocka_unit_test(test_jail_name_is_one_token),
 		cmocka_unit_test(test_too_many_errors),
 		cmocka_unit_test(test_only_regular_files),
 	};

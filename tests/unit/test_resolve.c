@@ -108,13 +108,21 @@ static void test_list_variables(void **state)
 static void test_numeric_names(void **state)
 {
 	(void)state;
-	/* jail -e leaves jid out: a jail named by a number shows no name. */
-	assert_show("5 { path = /x; }\n", "|", "path=/x\n");
+	/*
+	 * A non-zero integer names the jid; jail(8) gives the jail its name after
+	 * the other parameters, where ${name} finds it, and jail -e leaves the
+	 * jid out (FreeBSD's jail_basic_test.sh holds it to this).
+	 */
+	assert_show("5 { path = /x; }\n", "|", "path=/x|name=5\n");
+	assert_show("5 { host.hostname = \"${name}\"; }\n", "|", "host.hostname=5|name=5\n");
+	assert_show("\"-3\" { path = /x; }\n", "|", "path=/x|name=-3\n");
+	assert_show("5 { name = five; path = /x; }\n", "|", "name=five|path=/x\n");
 	struct conf *c = t_load("5 { path = /x; }\n007 { path = /y; }\n0 { path = /z; }\n",
 				NULL);
 	assert_int_equal(c->njails, 3);
 	assert_string_equal(c->jails[0].params[0].name, "jid");
 	assert_string_equal(c->jails[0].params[0].values[0], "5");
+	assert_string_equal(c->jails[0].params[2].name, "name");
 	assert_string_equal(c->jails[1].params[0].name, "jid");
 	assert_string_equal(c->jails[2].params[0].name, "name");
 	t_free(c);
@@ -173,6 +181,56 @@ static void test_quoting_on_output(void **state)
 		"name=a|exec.start=\"it's\"|exec.stop='say \"hi\"'|meta=a\\\\b|env=\"t\tab\"\n");
 }
 
+/*
+ * Every top-level statement, before and after jail blocks and across
+ * files, joins one global pseudo-jail where the first of them stands.
+ */
+static void test_one_global_block(void **state)
+{
+	(void)state;
+	assert_show("path=/g0; a { path=/a; } path=/g1;\n", "|", "name=a|path=/a\n");
+	assert_show("persist; a { } b { } host.hostname = h;\n", "|",
+		    "name=a|persist|host.hostname=h\nname=b|persist|host.hostname=h\n");
+	/* A jail before the first global statement gets them after its own. */
+	assert_show("a { path=/a; } path=/g;\n", "|", "name=a|path=/g\n");
+}
+
+/* config show prints what jail -e prints; the checks are config check's. */
+static void test_show_prints_without_checking(void **state)
+{
+	(void)state;
+	assert_show("a { ip4.addr = \"\"; }\n", "|", "name=a|ip4.addr=\"\"\n");
+	assert_show("a { ip4.addr = \"%%SERVER_IP%%\"; }\n", "|",
+		    "name=a|ip4.addr=%%SERVER_IP%%\n");
+	assert_show("a { ip6.addr = fe80::1%lo0; }\n", "|", "name=a|ip6.addr=fe80::1%lo0\n");
+	assert_diags("a { ip4.addr = \"%%SERVER_IP%%\"; }\n", plat_conf_host(),
+		     "test.conf:1:16: jail 'a': ip4.addr: '%%SERVER_IP%%' is not an IPv4 address");
+}
+
+/* A name given to two blocks is two jails to show, and an error to act on. */
+static void test_a_name_defined_twice(void **state)
+{
+	(void)state;
+	assert_show("a { path=/a; } a { persist; }\n", "|", "name=a|path=/a\nname=a|persist\n");
+	assert_diags("a { path=/a; } a { persist; }\n", plat_conf_host(),
+		     "test.conf:1:16: jail 'a' is already defined at test.conf:1:1");
+}
+
+/* Variables may take the names of parameters jail(8) does not itself know. */
+static void test_variable_names(void **state)
+{
+	(void)state;
+	assert_show("$host = x; $ip4 = 10.0.0.1; $enforce_statfs = 1;\n"
+		    "a { host.hostname = $host; meta = \"$ip4 $enforce_statfs\"; }\n",
+		    "|", "name=a|host.hostname=x|meta=\"10.0.0.1 1\"\n");
+	assert_diags("$path = x; a { }\n", NULL,
+		     "test.conf:1:1: jail 'a': variable '$path' cannot have the same name as a "
+		     "parameter");
+	assert_diags("$nopersist = x; a { }\n", NULL,
+		     "test.conf:1:1: jail 'a': variable '$nopersist' cannot have the same name as a "
+		     "parameter");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -188,6 +246,10 @@ int main(void)
 		cmocka_unit_test(test_nested_blocks),
 		cmocka_unit_test(test_handbook_vnet),
 		cmocka_unit_test(test_quoting_on_output),
+		cmocka_unit_test(test_one_global_block),
+		cmocka_unit_test(test_show_prints_without_checking),
+		cmocka_unit_test(test_a_name_defined_twice),
+		cmocka_unit_test(test_variable_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
