@@ -43,12 +43,14 @@ static char *conf_file_of(const struct lj_paths *paths, const char *name)
  * The configuration as every command acting on jails reads it, checked for
  * this host; the first mistake is the error (config check lists them all).
  */
-static int load_conf(const struct lj_paths *paths, const char *conf_file, struct conf *c,
-		     struct lj_error *err)
+static int load_conf(const struct lj_paths *paths, const char *conf_file, const char *name,
+		     struct conf *c, struct lj_error *err)
 {
 	conf_init(c);
-	if (conf_load_checked(c, conf_file, paths->conf_file, paths->conf_dir, plat_conf_host()) ==
-	    0)
+	/* jail.conf and the jail's own file: another jail's broken file is not ours. */
+	char *names[] = {(char *)name};
+	if (conf_load_checked(c, conf_file, paths->conf_file, paths->conf_dir, names, 1,
+			      plat_conf_host(), NULL) == 0)
 		return 0;
 	const struct conf_diag *d = c->ndiags ? &c->diags[0] : NULL;
 	int rc = d ? lj_error_usage(err, "%s:%u:%u: %s (see ljail config check)", d->pos.file,
@@ -156,7 +158,7 @@ static int run_in_jail(const struct lj_paths *paths, const char *conf_file, cons
 	if (rc != -ESRCH)
 		return rc;
 	struct conf c;
-	if ((rc = load_conf(paths, conf_file, &c, err)) < 0)
+	if ((rc = load_conf(paths, conf_file, name, &c, err)) < 0)
 		return rc;
 	struct conf_jail *cj = conf_find_jail(&c, name);
 	struct lj_jail j = {0};
@@ -230,7 +232,7 @@ static int create_locked(const struct lj_paths *paths, const char *name,
 	LJ_CLEANUP_FREE char *dir = container_dir(paths, name);
 	LJ_CLEANUP_FREE char *file = conf_file_of(paths, name);
 	struct conf c;
-	int rc = load_conf(paths, NULL, &c, err);
+	int rc = load_conf(paths, NULL, name, &c, err);
 	if (rc < 0)
 		return rc;
 	bool exists = conf_find_jail(&c, name) != NULL;
@@ -365,7 +367,7 @@ static int destroy_locked(const struct lj_paths *paths, const char *conf_file, c
 					    "destroy -f",
 					    name);
 		struct conf c;
-		int rc = load_conf(paths, conf_file, &c, err);
+		int rc = load_conf(paths, conf_file, name, &c, err);
 		if (rc < 0)
 			return rc;
 		struct conf_jail *cj = conf_find_jail(&c, name);

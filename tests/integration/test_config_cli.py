@@ -265,3 +265,20 @@ def test_every_command_checks_every_name(root):
                 (args, rc, out, err)
     assert sorted(os.listdir(outside)) == ["victim.lock", "victim.state"]
     assert (outside / "victim.lock").read_text() == "keep\n"
+
+
+def test_each_jail_its_own_file(root):
+    """config show NAME reads jail.conf and NAME's own file; without names it
+    reads every file, reports a broken one, and shows the others."""
+    conf_d = root / "etc/ljail/jail.conf.d"
+    write(root / "etc/ljail/jail.conf", "persist;\n")
+    write(conf_d / "a.conf", 'a { depend = b; }\n')
+    write(conf_d / "b.conf", 'b { host.hostname = bee; }\n')
+    write(conf_d / "x.conf", 'x { path = "unterminated; }\n')
+    # a's own file, and b's because a depends on it; x's is never read.
+    rc, out, err = run("-R", str(root), "config", "show", "-e", "|", "a", "b")
+    assert (rc, out, err) == (0, "name=a|persist|depend=b\nname=b|persist|host.hostname=bee\n",
+                              "")
+    rc, out, err = run("-R", str(root), "config", "show", "-e", "|")
+    assert rc == 2 and out == "name=a|persist|depend=b\nname=b|persist|host.hostname=bee\n"
+    assert err.startswith(f"{conf_d}/x.conf:1:12: unterminated string"), err

@@ -192,7 +192,8 @@ def test_processes_hostname_and_mounts_are_the_jail_s(lj):
     assert "ps -e" in rows[1][1]
     # PID 1 is ljail's init: the host sees the same process in the state file.
     host_pid = int(lj.ok("list", "-j", "t1", "pid").strip())
-    assert os.readlink(f"/proc/{host_pid}/exe") == os.path.realpath(LJAIL)
+    # The jail's init, run from ljail's sealed copy of itself.
+    assert os.readlink(f"/proc/{host_pid}/exe") == "/memfd:ljail (deleted)"
 
     assert lj.ok("exec", "t1", "hostname").strip() == "t1.jails.test"
     assert lj.ok("exec", "t1", "hostname").strip() != os.uname().nodename
@@ -956,3 +957,26 @@ def test_no_process_in_a_jail_reaches_the_ljail_binary(lj):
     assert rc == 2 and "unknown command '/planted'" in err, err
     os.unlink(lj.root / "planted")
     lj.ok("stop", "t1")
+
+
+def test_a_broken_file_costs_only_its_own_jails(lj):
+    """jail.conf.d gives each jail a file of its own, as FreeBSD's rc.d/jail
+    does: a command on named jails reads jail.conf and their own files, and
+    one over every jail reports a broken file and goes on with the rest."""
+    lj.config(basic("t1"))
+    conf_d = lj.conf.parent / "jail.conf.d"
+    (conf_d / "good.conf").write_text(basic("good").replace("@ROOT@", str(lj.root)))
+    (conf_d / "bad.conf").write_text("bad { path = /nowhere; nosuchparameter; }\n")
+    lj.ok("start", "t1", "good")
+    lj.ok("stop", "good")
+    # Every jail: bad's error is reported, the others are acted on, exit 2.
+    rc, out, err = lj.run("start", "-a")
+    assert rc == 2, (out, err)
+    assert err == f"{conf_d}/bad.conf:1:24: unknown parameter 'nosuchparameter'\n" \
+                  "ljail: jail 't1' is already running\n", err
+    assert out == "good: created\n"
+    rc, out, err = lj.run("config", "check")
+    assert rc == 2 and "bad.conf:1:24: unknown parameter 'nosuchparameter'" in err
+    rc, out, err = lj.run("stop", "-a")
+    assert rc == 2 and sorted(out.splitlines()) == ["good: removed", "t1: removed"], (out, err)
+    assert lj.states() == []

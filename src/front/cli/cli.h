@@ -19,6 +19,7 @@ struct cli {
 	bool json;
 	int verbosity; /* -1 with -q, 1 with -v */
 	struct lj_paths paths;
+	bool config_left_out; /* a broken jail.conf.d file was left out: exit 2 at the end */
 };
 
 struct cli_command {
@@ -54,7 +55,8 @@ const struct cli_command *cli_find_command(const char *name);
  * Loads the configuration (-f FILE or the default files), resolves it and
  * checks it. Prints every diagnostic; returns 0 or LJ_EXIT_USAGE.
  */
-int cli_load_config(struct cli *cli, struct conf *c, const struct conf_host *host);
+int cli_load_config(struct cli *cli, struct conf *c, char *const *names, size_t nnames,
+		    const struct conf_host *host);
 
 int cli_cmd_help(struct cli *cli, int argc, char **argv);
 int cli_cmd_version(struct cli *cli, int argc, char **argv);

@@ -15,7 +15,8 @@ static int config_check(struct cli *cli, int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error(cmd, "config check takes no arguments");
 	conf_init(&c);
-	int status = cli_load_config(cli, &c, plat_conf_host());
+	/* Every file, each reported on its own. */
+	int status = cli_load_config(cli, &c, NULL, 0, plat_conf_host());
 	conf_release(&c);
 	return status;
 }
@@ -37,7 +38,8 @@ static int config_show(struct cli *cli, int argc, char **argv)
 
 	conf_init(&c);
 	/* Like jail -e: shown as written, even what this host cannot do. */
-	int status = cli_load_config(cli, &c, NULL);
+	int status = cli_load_config(cli, &c, optind < argc ? argv + optind : NULL,
+				     (size_t)(argc - optind), NULL);
 	if (status != LJ_EXIT_OK)
 		goto out;
 

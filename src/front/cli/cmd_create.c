@@ -33,7 +33,8 @@ static int start_jail(struct cli *cli, const char *name)
 {
 	struct conf c;
 	conf_init(&c);
-	int status = cli_load_config(cli, &c, plat_conf_host());
+	char *names[] = {(char *)name};
+	int status = cli_load_config(cli, &c, names, 1, plat_conf_host());
 	struct conf_jail *cj = status == LJ_EXIT_OK ? conf_find_jail(&c, name) : NULL;
 	struct lj_jail j = {0};
 	struct lj_error err = {0};

@@ -122,7 +122,9 @@ static int run_action(struct cli *cli, enum action action, int argc, char **argv
 
 	struct conf c;
 	conf_init(&c);
-	int status = cli_load_config(cli, &c, plat_conf_host());
+	/* Named jails: jail.conf and their own files; -a: every file. */
+	int status = cli_load_config(cli, &c, all ? NULL : argv + optind,
+				     all ? 0 : (size_t)(argc - optind), plat_conf_host());
 	struct conf_jail **order = NULL;
 	size_t n = 0;
 	struct lj_error err = {0};

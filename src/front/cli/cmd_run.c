@@ -44,7 +44,8 @@ int cli_cmd_run(struct cli *cli, int argc, char **argv)
 		snprintf(name, sizeof(name), "run-%d", (int)getpid());
 		lj_jail_default(&j, name, target);
 	} else {
-		status = cli_load_config(cli, &c, plat_conf_host());
+		char *names[] = {(char *)target};
+		status = cli_load_config(cli, &c, names, 1, plat_conf_host());
 		struct conf_jail *cj = status == LJ_EXIT_OK ? conf_find_jail(&c, target) : NULL;
 		if (status == LJ_EXIT_OK && !cj) {
 			fprintf(stderr, "ljail: jail '%s' is not in the configuration\n", target);

@@ -176,11 +176,15 @@ int cli_getopt_mixed(struct cli *cli, int argc, char **argv, const char *shortop
 	}
 }
 
-int cli_load_config(struct cli *cli, struct conf *c, const struct conf_host *host)
+int cli_load_config(struct cli *cli, struct conf *c, char *const *names, size_t nnames,
+		    const struct conf_host *host)
 {
+	size_t skipped = 0;
 	int rc = conf_load_checked(c, cli->config_file, cli->paths.conf_file, cli->paths.conf_dir,
-				   host);
+				   names, nnames, host, &skipped);
 	conf_diag_print(c, stderr);
+	if (skipped)
+		cli->config_left_out = true;
 	return rc < 0 ? LJ_EXIT_USAGE : LJ_EXIT_OK;
 }
 
@@ -227,6 +231,9 @@ int main(int argc, char **argv)
 	status = current_command->run(&cli, cargc, cargv);
 
 	lj_paths_release(&cli.paths);
+	/* The jails of a broken file were not acted on: that is a configuration error. */
+	if (cli.config_left_out && status < LJ_EXIT_USAGE)
+		status = LJ_EXIT_USAGE;
 	/* Interrupted work has cleaned up after itself: now end as the signal asked. */
 	int sig = lj_interrupted();
 	if (sig) {
