@@ -79,6 +79,7 @@ const struct conf_param_def conf_param_table[] = {
 	K("allow.routing", BOOL),
 	K("allow.unprivileged_parent_tampering", BOOL),
 	K("allow.vmm", BOOL),
+	K("allow.setaudit", BOOL),
 	P("allow.dying", BOOL),
 	P("command", LIST),
 	P("depend", LIST),

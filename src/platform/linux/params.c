@@ -98,6 +98,7 @@ static const struct conf_host_param lx_params[] = {
 	M("allow.routing", "CAP_NET_ADMIN over the jail's own network namespace"),
 	U("allow.unprivileged_parent_tampering", "no parent jails on Linux"),
 	U("allow.vmm", "no bhyve; /dev/kvm is never given to jails"),
+	U("allow.setaudit", "no per-jail audit masks on Linux; the host's audit rules see jails"),
 	U("allow.dying", "Linux jails do not linger dying"),
 	S("command", "the command jail(8) runs in the jail"),
 	S("depend", "jails started before this one and stopped after it"),
