@@ -5,6 +5,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "conf/files.h"
+
 static void test_statements(void **state)
 {
 	(void)state;
@@ -196,6 +198,48 @@ static void test_jail_name_is_one_token(void **state)
 	assert_diags("\"web.*\" { persist; } web.a { } * { } web.b-1 { }\n", NULL, "");
 }
 
+/*
+ * jail.conf.d: named jails read jail.conf, their own files and those of
+ * their dependencies; every jail reads every file and leaves a broken one
+ * out, counted, with its diagnostics.
+ */
+static void test_each_jail_its_own_file(void **state)
+{
+	(void)state;
+	char *dir = t_tmpdir();
+	char *confd = lj_xasprintf("%s/jail.conf.d", dir);
+	assert_int_equal(mkdir(confd, 0755), 0);
+	t_write(dir, "jail.conf", "persist;\n");
+	t_write(confd, "a.conf", "a { depend = b; }\n");
+	t_write(confd, "b.conf", "b { }\n");
+	t_write(confd, "c.conf", "c { }\n");
+	t_write(confd, "x.conf", "x { = }\n");
+	char *conf_file = lj_xasprintf("%s/jail.conf", dir);
+	char *names[] = {"a"};
+	struct conf c;
+	size_t skipped = 9;
+	conf_init(&c);
+	assert_int_equal(conf_load_checked(&c, NULL, conf_file, confd, names, 1, NULL, &skipped),
+			 0);
+	assert_int_equal(skipped, 0);
+	assert_int_equal(c.njails, 2); /* a and b, which a depends on; not c, not x */
+	assert_non_null(conf_find_jail(&c, "b"));
+	assert_null(conf_find_jail(&c, "c"));
+	conf_release(&c);
+	conf_init(&c);
+	assert_int_equal(conf_load_checked(&c, NULL, conf_file, confd, NULL, 0, NULL, &skipped),
+			 0);
+	assert_int_equal(skipped, 1);
+	assert_int_equal(c.njails, 3);
+	assert_int_equal(c.ndiags, 1);
+	assert_non_null(strstr(c.diags[0].pos.file, "x.conf"));
+	conf_release(&c);
+	free(conf_file);
+	free(confd);
+	t_rmtree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -207,6 +251,7 @@ int main(void)
 		cmocka_unit_test(test_include_in_block),
 		cmocka_unit_test(test_deep_nesting),
 		cmocka_unit_test(test_jail_name_is_one_token),
+		cmocka_unit_test(test_each_jail_its_own_file),
 		cmocka_unit_test(test_too_many_errors),
 		cmocka_unit_test(test_only_regular_files),
 	};
