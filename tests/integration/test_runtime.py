@@ -979,3 +979,22 @@ def test_a_broken_file_costs_only_its_own_jails(lj):
     rc, out, err = lj.run("stop", "-a")
     assert rc == 2 and sorted(out.splitlines()) == ["good: removed", "t1: removed"], (out, err)
     assert lj.states() == []
+
+
+def test_exec_passes_no_descriptor_of_its_caller(lj):
+    """Only stdin, stdout and stderr go into the jail: a folder descriptor
+    the caller holds (the host's root here) would hand the host over."""
+    lj.config(basic())
+    lj.ok("start", "t1")
+    fd = os.open("/", os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        p = subprocess.run([LJAIL, "exec", "t1", "sh", "-c",
+                            f"ls /proc/self/fd/{fd}/ && echo LEAKED; ls /proc/self/fd"],
+                           pass_fds=(fd,), capture_output=True, text=True,
+                           env=dict(os.environ, LJAIL_ROOT=str(lj.R)), timeout=60)
+    finally:
+        os.close(fd)
+    assert "LEAKED" not in p.stdout, p.stdout
+    # ls's own folder descriptor is the only one beyond 0, 1 and 2.
+    assert p.stdout.split() == ["0", "1", "2", "3"], p.stdout
+    lj.ok("stop", "t1")
