@@ -110,6 +110,19 @@ struct plat_command {
 	/* Instead of argv: fn runs in the jail as the user; its result is the status. */
 	int (*fn)(void *ctx, const struct lj_user *u);
 	void *ctx;
+	/*
+	 * Non-NULL: the command runs on a pseudo-terminal of the jail's own
+	 * (in place of those of stdin, stdout and stderr that are terminals),
+	 * and plat_attach fills this in for the caller to relay; master is -1
+	 * when the jail has none to give (no devfs), and the command then runs
+	 * in a session of its own. NULL: a session of its own.
+	 */
+	struct plat_terminal *terminal;
+};
+
+struct plat_terminal {
+	int master; /* the pseudo-terminal's master, or -1 */
+	int done;   /* hangs up when the command has ended */
 };
 #define PLAT_HOME ((const char *)1)
 

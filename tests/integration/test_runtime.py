@@ -751,8 +751,19 @@ def test_interactive_shell_on_a_terminal(lj):
         read_until(fd, rb"33 111")
         # Ctrl-C ends the foreground job, not the shell.
         os.write(fd, b"sleep 100\n")
+        # The shell runs on the jail's own terminal, where sleep is now the
+        # foreground job (its process group is the terminal's).
+        state = (lj.run_dir() / "t1.state").read_text()
+        jail_ns = pid_ns(int(re.search(r"^plat.pid=(\d+)$", state, re.M).group(1)))
+
+        def sleep_in_front():
+            for pid in all_pids():
+                if comm(pid) == "sleep" and pid_ns(pid) == jail_ns:
+                    f = open(f"/proc/{pid}/stat").read().rsplit(") ", 1)[1].split()
+                    return f[2] == f[5]  # pgrp == the terminal's foreground group
+            return False
         for _ in range(400):
-            if comm(os.tcgetpgrp(fd)) == "sleep":
+            if sleep_in_front():
                 break
             time.sleep(0.05)
         else:
@@ -997,4 +1008,48 @@ def test_exec_passes_no_descriptor_of_its_caller(lj):
     assert "LEAKED" not in p.stdout, p.stdout
     # ls's own folder descriptor is the only one beyond 0, 1 and 2.
     assert p.stdout.split() == ["0", "1", "2", "3"], p.stdout
+    lj.ok("stop", "t1")
+
+
+def test_exec_on_a_terminal_gives_the_jail_its_own(lj):
+    """On a terminal, exec's command gets a pseudo-terminal of the jail's
+    own: tty works inside, and what it leaves running in the background
+    holds the jail's terminal, never the caller's."""
+    lj.config(basic())
+    lj.ok("start", "t1")
+    fd, slave = os.openpty()
+    # The caller's terminal. Device numbers repeat between devpts instances
+    # (the jail's /dev/pts/0 and the host's are both 136:0): compare inodes.
+    st = os.fstat(slave)
+    ours = (st.st_dev, st.st_ino)
+    # The background jobs ignore the hangup the end of the session sends.
+    p = subprocess.Popen([LJAIL, "exec", "t1", "sh", "-c",
+                          "trap '' HUP; tty; sleep 1000 >/dev/null 2>&1 </dev/null & "
+                          "echo bg=$!; sleep 1000 & echo bg2=$!"],
+                         stdin=slave, stdout=slave, stderr=slave, start_new_session=True,
+                         env=dict(os.environ, LJAIL_ROOT=str(lj.R)))
+    os.close(slave)
+    try:
+        out = read_until(fd, rb"bg2=\d+")
+        assert p.wait(timeout=30) == 0
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        os.close(fd)
+    text = out.decode()
+    assert re.search(r"^/dev/pts/\d+\r?$", text, re.M), text
+    state = (lj.run_dir() / "t1.state").read_text()
+    jail_ns = pid_ns(int(re.search(r"^plat.pid=(\d+)$", state, re.M).group(1)))
+    left = [p for p in all_pids() if comm(p) == "sleep" and pid_ns(p) == jail_ns]
+    assert len(left) == 2, left
+    for left_pid in left:
+        # Not in the caller's session (whose leader is ljail), so the
+        # caller's terminal is not its controlling terminal ...
+        fields = open(f"/proc/{left_pid}/stat").read().rsplit(") ", 1)[1].split()
+        assert int(fields[3]) != p.pid, "a jail process is in the caller's session"
+        # ... and no descriptor of it is the caller's terminal.
+        for link in os.listdir(f"/proc/{left_pid}/fd"):
+            st = os.stat(f"/proc/{left_pid}/fd/{link}")
+            assert (st.st_dev, st.st_ino) != ours, (left_pid, link)
     lj.ok("stop", "t1")

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/spawn.h"
+#include "base/terminal.h"
 #include "runtime/running.h"
 
 static pid_t helper_pid = -1;
@@ -85,22 +86,37 @@ int cli_cmd_exec(struct cli *cli, int argc, char **argv)
 		.clean_env = login,
 		.out_fd = -1,
 	};
+	/*
+	 * On a terminal, the command gets a pseudo-terminal of the jail's own
+	 * and we relay: the caller's terminal never goes into the jail.
+	 */
+	struct plat_terminal term = {-1, -1};
+	if (lj_terminal_wanted())
+		c.terminal = &term;
 	int status = LJ_EXIT_FAILED;
 	/*
-	 * The terminal's SIGINT and SIGQUIT reach the command, which shares our
-	 * process group; SIGTERM and SIGHUP sent to ljail go through the helper.
+	 * The command runs in a session of its own: signals sent to ljail (the
+	 * terminal's SIGINT and SIGQUIT too, when it is not in raw mode) go
+	 * through the helper.
 	 */
-	signal(SIGINT, SIG_IGN);
-	signal(SIGQUIT, SIG_IGN);
+	struct sigaction sa = {.sa_handler = pass_on};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	helper_pid = plat_attach(r.pj, &c, &err);
 	if (helper_pid > 0) {
-		struct sigaction sa = {.sa_handler = pass_on};
-		sigaction(SIGTERM, &sa, NULL);
-		sigaction(SIGHUP, &sa, NULL);
+		if (term.master >= 0)
+			lj_terminal_relay(term.master, term.done);
 		lj_wait(helper_pid, 0, &status);
 	} else {
 		rc = (int)helper_pid;
 	}
+	if (term.master >= 0)
+		close(term.master);
+	if (term.done >= 0)
+		close(term.done);
 	lj_user_release(&u);
 	rt_running_close(&r);
 	return rc < 0 ? cli_print_error(&err) : status;

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/pidfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -58,6 +60,90 @@ char *plat_first_user(struct plat_jail *pj)
 	return name;
 }
 
+/*
+ * A pseudo-terminal in the jail's own devpts, opened from inside the jail
+ * with the jail's powers (so whatever the jail put at /dev/ptmx is opened
+ * only as the jail itself could), and checked to be a pty master.
+ */
+static int open_jail_pty(void)
+{
+	int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+	int unlock = 0, n;
+	if (master >= 0 && (ioctl(master, TIOCGPTN, &n) < 0 || ioctl(master, TIOCSPTLCK, &unlock) < 0)) {
+		close(master);
+		master = -1;
+	}
+	return master;
+}
+
+/* Sends the master (or, with -1, word that there is none) to the caller. */
+static void send_master(int sock, int master)
+{
+	char byte = master >= 0 ? 'T' : 'N';
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl = {0};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+	if (master >= 0) {
+		msg.msg_control = ctl.buf;
+		msg.msg_controllen = sizeof(ctl.buf);
+		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &master, sizeof(int));
+	}
+	while (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0 && errno == EINTR)
+		;
+}
+
+static int receive_master(int sock)
+{
+	char byte;
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl = {0};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+			     .msg_controllen = sizeof(ctl.buf)};
+	ssize_t n;
+	while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+		;
+	struct cmsghdr *c = n == 1 ? CMSG_FIRSTHDR(&msg) : NULL;
+	int fd = -1;
+	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+	    c->cmsg_len == CMSG_LEN(sizeof(int)))
+		memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	return fd;
+}
+
+/*
+ * In the command, before it runs: a session of its own, and the jail's
+ * pseudo-terminal (when there is one) as its controlling terminal, in place
+ * of those of stdin, stdout and stderr that are the caller's terminals. The
+ * caller's terminal then never reaches the jail: nothing left running there
+ * can read what is typed on the host next, or take the terminal's
+ * foreground.
+ */
+static void take_terminal(int master)
+{
+	if (setsid() < 0 || master < 0)
+		return;
+	int slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (slave < 0 || ioctl(slave, TIOCSCTTY, 0) < 0) {
+		fprintf(stderr, "ljail: the jail's terminal: %s\n", strerror(errno));
+		_exit(126);
+	}
+	for (int fd = 0; fd <= 2; fd++)
+		if (isatty(fd) && dup2(slave, fd) < 0)
+			_exit(126);
+	close(slave);
+	close(master);
+}
+
 static pid_t command_pid = -1;
 
 static void pass_on(int sig)
@@ -68,23 +154,31 @@ static void pass_on(int sig)
 
 /* In the helper: join the jail, run the command as u, wait, and pass its status on. */
 _Noreturn static void helper(struct plat_jail *pj, const struct lj_user *u,
-			     const struct plat_command *cmd)
+			     const struct plat_command *cmd, int sock)
 {
 	/*
 	 * Nothing of ljail's goes along, above all not the pipe that keeps a
 	 * starting jail's init waiting: if ljail dies, init must see it.
 	 */
-	const int keep[] = {pj->pidfd, cmd->out_fd};
+	const int keep[] = {pj->pidfd, cmd->out_fd, sock};
 	lj_close_fds_except(keep, LJ_ARRAY_SIZE(keep));
 	struct lj_error e = {0};
 	if (lj_enter(pj->pidfd, pj->caps, pj->seccomp, pj->seccomp_len, pj->name, &e) < 0) {
 		fprintf(stderr, "ljail: %s\n", e.msg);
 		_exit(126);
 	}
-	/* The terminal's SIGINT and SIGQUIT reach the command directly; these come through us. */
-	signal(SIGINT, SIG_IGN);
-	signal(SIGQUIT, SIG_IGN);
+	int master = -1;
+	if (sock >= 0) {
+		master = open_jail_pty();
+		send_master(sock, master);
+	}
+	/*
+	 * The command has a session of its own, so no terminal signals it
+	 * directly: what ljail is sent comes through us.
+	 */
 	struct sigaction sa = {.sa_handler = pass_on};
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	fflush(NULL);
@@ -94,8 +188,15 @@ _Noreturn static void helper(struct plat_jail *pj, const struct lj_user *u,
 		fprintf(stderr, "ljail: jail '%s': fork: %s\n", pj->name, strerror(errno));
 		_exit(126);
 	}
-	if (command_pid == 0)
+	if (command_pid == 0) {
+		if (sock >= 0)
+			close(sock);
+		take_terminal(master);
 		lj_exec_command(pj->name, u, cmd);
+	}
+	/* The caller holds the master now; sock stays open until we exit. */
+	if (master >= 0)
+		close(master);
 	int status = 126;
 	lj_wait(command_pid, 0, &status);
 	/* Its init may now find the jail empty (no persist) and end it. */
@@ -116,13 +217,31 @@ pid_t plat_attach(struct plat_jail *pj, const struct plat_command *cmd, struct l
 			lj_user_root(&found);
 		u = &found;
 	}
+	int sv[2] = {-1, -1};
+	if (cmd->terminal && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		int e = errno;
+		lj_user_release(&found);
+		return lj_error_set(err, e, "jail '%s': socketpair: %s", pj->name, strerror(e));
+	}
 	fflush(NULL);
 	pid_t pid = fork();
-	if (pid == 0)
-		helper(pj, u, cmd);
+	if (pid == 0) {
+		if (sv[0] >= 0)
+			close(sv[0]);
+		helper(pj, u, cmd, sv[1]);
+	}
 	int e = errno;
 	lj_user_release(&found);
-	if (pid < 0)
+	if (sv[1] >= 0)
+		close(sv[1]);
+	if (pid < 0) {
+		if (sv[0] >= 0)
+			close(sv[0]);
 		return lj_error_set(err, e, "jail '%s': fork: %s", pj->name, strerror(e));
+	}
+	if (cmd->terminal) {
+		cmd->terminal->master = receive_master(sv[0]);
+		cmd->terminal->done = sv[0];
+	}
 	return pid;
 }
