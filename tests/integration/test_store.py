@@ -231,6 +231,9 @@ def test_thin_jails_are_small_and_independent(debian, clean, tmp_path):
                    "$path/tmp tmpfs", 'host.hostname = "a";'):
         assert needed in conf, needed
     ok("start", "a", "b")
+    # The jail's mountinfo names neither its template nor its upper folder.
+    mountinfo = ok("exec", "a", "cat", "/proc/self/mountinfo")
+    assert ROOT not in mountinfo and "upperdir=/proc/self/fd/" in mountinfo, mountinfo
     # One /dev/shm, devfs's own tmpfs, seen and usable.
     shm = ok("exec", "a", "findmnt", "-n", "-o", "FSTYPE", "/dev/shm").split()
     assert shm == ["tmpfs"], shm

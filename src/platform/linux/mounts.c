@@ -2,6 +2,7 @@
 #include "platform/linux/mounts.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -43,17 +44,39 @@ int lj_mount_new(const char *fstype, const char *const *options, unsigned attrs,
 	return 0;
 }
 
+/*
+ * The layers are named to overlayfs as /proc/self/fd/N of descriptors opened
+ * here: overlayfs shows the names it was given in mountinfo, and the jail
+ * must not learn the host's paths of its template and its upper folder
+ * (enforce_statfs = 2 is what ljail maps). The names are looked up at mount
+ * time, so they stand for the folders themselves.
+ */
 int lj_mount_overlay(const char *lower, const char *upper, unsigned attrs, int *mntfd)
 {
 	LJ_CLEANUP_FREE char *parent = lj_xstrdup(upper);
 	char *slash = strrchr(parent, '/');
 	if (slash)
 		*slash = '\0';
-	LJ_CLEANUP_FREE char *o1 = lj_xasprintf("lowerdir=%s", lower);
-	LJ_CLEANUP_FREE char *o2 = lj_xasprintf("upperdir=%s", upper);
-	LJ_CLEANUP_FREE char *o3 = lj_xasprintf("workdir=%s/work", slash ? parent : ".");
-	const char *opts[] = {o1, o2, o3, NULL};
-	return lj_mount_new("overlay", opts, attrs, mntfd);
+	LJ_CLEANUP_FREE char *work = lj_xasprintf("%s/work", slash ? parent : ".");
+	const char *dirs[] = {lower, upper, work};
+	int fds[3] = {-1, -1, -1};
+	int rc = 0;
+	for (size_t i = 0; i < 3 && rc == 0; i++) {
+		fds[i] = open(dirs[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fds[i] < 0)
+			rc = -errno;
+	}
+	if (rc == 0) {
+		LJ_CLEANUP_FREE char *o1 = lj_xasprintf("lowerdir=/proc/self/fd/%d", fds[0]);
+		LJ_CLEANUP_FREE char *o2 = lj_xasprintf("upperdir=/proc/self/fd/%d", fds[1]);
+		LJ_CLEANUP_FREE char *o3 = lj_xasprintf("workdir=/proc/self/fd/%d", fds[2]);
+		const char *opts[] = {o1, o2, o3, NULL};
+		rc = lj_mount_new("overlay", opts, attrs, mntfd);
+	}
+	for (size_t i = 0; i < 3; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return rc;
 }
 
 /* Sets attributes on a mount tree, or on one mount without AT_RECURSIVE. */
