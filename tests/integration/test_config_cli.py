@@ -3,8 +3,10 @@
 import json
 import os
 import shutil
+import subprocess
+import tempfile
 
-from conftest import SOURCE, run
+from conftest import LJAIL, SOURCE, run
 
 
 def write(path, text):
@@ -282,3 +284,25 @@ def test_each_jail_its_own_file(root):
     rc, out, err = run("-R", str(root), "config", "show", "-e", "|")
     assert rc == 2 and out == "name=a|persist|depend=b\nname=b|persist|host.hostname=bee\n"
     assert err.startswith(f"{conf_d}/x.conf:1:12: unterminated string"), err
+
+
+def test_an_ordinary_user_is_told_to_be_root():
+    """Run as nobody, every command that needs root says so in one line;
+    config, help and version work."""
+    d = tempfile.mkdtemp(dir="/var/tmp")
+    try:
+        os.chmod(d, 0o755)
+        exe = os.path.join(d, "ljail")
+        shutil.copy(LJAIL, exe)
+        as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", exe]
+        for args in (["list"], ["template", "list"], ["start", "-a"], ["create", "x"],
+                     ["doctor"], ["exec", "x", "true"]):
+            p = subprocess.run(as_nobody + args, capture_output=True, text=True, timeout=60,
+                               env=dict(os.environ, LJAIL_ROOT=d))
+            assert p.returncode == 1 and p.stderr == \
+                f"ljail: {args[0]} must run as root (config, help and version need not)\n", \
+                (args, p.stderr)
+        p = subprocess.run(as_nobody + ["version"], capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0, p.stderr
+    finally:
+        shutil.rmtree(d)

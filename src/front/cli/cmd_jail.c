@@ -11,9 +11,10 @@
 #include <string.h>
 
 #include "model/jail.h"
+#include "model/order.h"
 #include "platform/platform.h"
 #include "runtime/lifecycle.h"
-#include "model/order.h"
+#include "runtime/running.h"
 #include "runtime/state.h"
 
 enum action { START, STOP, RESTART };
@@ -100,6 +101,23 @@ static const char *failed_dependency(struct conf_jail **order, const bool *faile
 	return NULL;
 }
 
+static bool named(char **names, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (lj_str_eq(names[i], name))
+			return true;
+	return false;
+}
+
+static bool is_running(struct cli *cli, const char *name)
+{
+	struct rt_running r;
+	struct lj_error ignored = {0};
+	bool running = rt_probe(&cli->paths, name, &r, &ignored) == 0 && r.status == RT_RUNNING;
+	rt_running_close(&r);
+	return running;
+}
+
 static int run_action(struct cli *cli, enum action action, int argc, char **argv)
 {
 	const struct cli_command *cmd = cli_find_command(argv[0]);
@@ -182,6 +200,15 @@ static int run_action(struct cli *cli, enum action action, int argc, char **argv
 						order[i]->name, dep);
 					failed[i] = true;
 					status = worse(status, LJ_EXIT_FAILED);
+				} else if (action == START &&
+					   !named(argv + optind, all ? 0 : argc - optind,
+						  order[i]->name) &&
+					   is_running(cli, order[i]->name)) {
+					/*
+					 * With -a, or as a dependency of a named jail, one
+					 * that runs already is as wanted: -a succeeds when
+					 * every jail runs at the end, as service jail start.
+					 */
 				} else {
 					int one = act_on(cli, action, order[i], order[i]->name);
 					failed[i] = one != LJ_EXIT_OK;

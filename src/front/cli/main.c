@@ -218,6 +218,17 @@ int main(int argc, char **argv)
 	bool enters = true;
 	for (size_t i = 0; i < LJ_ARRAY_SIZE(outside); i++)
 		enters &= !lj_str_eq(current_command->name, outside[i]);
+	/*
+	 * Jails are made with namespaces, mounts and the run folder, all
+	 * root's: say so, rather than answer with what an ordinary user happens
+	 * to see (an empty template list, a denied run folder).
+	 */
+	bool users_may = !enters && !lj_str_eq(current_command->name, "list");
+	if (!users_may && geteuid() != 0) {
+		fprintf(stderr, "ljail: %s must run as root (config, help and version need not)\n",
+			current_command->name);
+		return LJ_EXIT_FAILED;
+	}
 	if (enters && plat_run_sealed(argv, &err) < 0)
 		return cli_print_error(&err);
 
