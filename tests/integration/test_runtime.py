@@ -509,7 +509,26 @@ def test_list_formats(lj):
     assert lj.ok("list", "-j", "t1", "name", "host.hostname") == "t1 t1.jails.test\n"
     assert lj.ok("list", "-n", "-j", "t1", "jid", "name") == "jid=1 name=t1\n"
     assert "not running" in lj.fails("list", "-j", "nope")
+    # A name no jail has is an error, as in jls.
+    rc, out, err = lj.run("list", "-j", "t1", "nosuch")
+    assert (rc, out, err) == (2, "", "ljail: unknown parameter 'nosuch'\n")
     lj.ok("stop", "t1")
+
+
+def test_list_json_is_data(lj):
+    """--json gives each parameter its type; rows come in jid order."""
+    lj.config(basic("b") + basic("a", 'allow.nomount; devfs_ruleset = 3; meta = "x\\\\y";'))
+    lj.ok("start", "b", "a")
+    data = json.loads(lj.ok("--json", "list"))
+    assert [j["name"] for j in data["jails"]] == ["b", "a"]
+    params = data["jails"][1]["parameters"]
+    assert params["persist"] is True and params["allow.mount"] is False
+    assert params["devfs_ruleset"] == 3 and params["meta"] == "x\\y"
+    assert isinstance(params["mount"], list) and len(params["mount"]) == 1
+    assert params["mount"][0].startswith("tmpfs ") and params["mount.devfs"] is True
+    assert json.loads(lj.ok("--json", "list", "-j", "a", "jid", "persist", "meta")) == \
+        {"jid": 2, "persist": True, "meta": "x\\y"}
+    lj.ok("stop", "-a")
 
 
 def test_two_starts_at_once_start_one_jail(lj):

@@ -12,6 +12,7 @@
 
 #include "base/json.h"
 #include "conf/conf.h"
+#include "conf/params.h"
 #include "runtime/running.h"
 
 static const struct lj_state_param *find_param(const struct lj_state *s, const char *name)
@@ -114,6 +115,58 @@ static void print_all(const struct rt_running *r)
 	putchar('\n');
 }
 
+/*
+ * A parameter's value as JSON of its type in the table: booleans (their "no"
+ * applied) and integers as JSON's own, lists and addresses as arrays,
+ * the rest as strings.
+ */
+static void json_param_value(FILE *out, const struct lj_state_param *p,
+			     const struct conf_param_def *d, bool negated)
+{
+	const char *last = p->nvalues ? p->values[p->nvalues - 1] : NULL;
+	switch (d ? d->type : CONF_T_STRING) {
+	case CONF_T_BOOL: {
+		struct conf_param cp = {.name = p->name, .values = p->values,
+					.nvalues = p->nvalues, .def = d, .negated = negated};
+		fputs(conf_param_bool(&cp) ? "true" : "false", out);
+		return;
+	}
+	case CONF_T_INT:
+		if (last && lj_parse_long(last, NULL)) {
+			fputs(last, out);
+			return;
+		}
+		break;
+	case CONF_T_LIST:
+	case CONF_T_IP4:
+	case CONF_T_IP6:
+		fputc('[', out);
+		for (size_t i = 0; i < p->nvalues; i++) {
+			if (i)
+				fputc(',', out);
+			lj_json_string(out, p->values[i]);
+		}
+		fputc(']', out);
+		return;
+	case CONF_T_JAILSYS:
+		/* Valueless, as for vnet;, means new. */
+		lj_json_string(out, last ? last : "new");
+		return;
+	default: break;
+	}
+	lj_json_string(out, last ? last : "");
+}
+
+/* "NAME":VALUE, the name without a "no" prefix when the table knows it. */
+static void json_param(FILE *out, const struct lj_state_param *p)
+{
+	bool negated = false;
+	const struct conf_param_def *d = conf_param_find(p->name, &negated);
+	lj_json_string(out, d ? d->name : p->name);
+	fputc(':', out);
+	json_param_value(out, p, d, negated || p->negated);
+}
+
 static void print_json(const struct rt_running *jails, size_t n)
 {
 	fputs("{\"jails\":[", stdout);
@@ -141,29 +194,74 @@ static void print_json(const struct rt_running *jails, size_t n)
 		lj_kv_release(&facts);
 		printf(",\"persist\":%s,\"parameters\":{", s->persist ? "true" : "false");
 		for (size_t k = 0; k < s->nparams; k++) {
-			LJ_CLEANUP_FREE char *value = param_value(s, s->params[k].name);
 			printf("%s", k ? "," : "");
-			lj_json_string(stdout, s->params[k].name);
-			putchar(':');
-			lj_json_string(stdout, s->params[k].nvalues ? value : "true");
+			json_param(stdout, &s->params[k]);
 		}
 		fputs("}}", stdout);
 	}
 	fputs("]}\n", stdout);
 }
 
-/* jls -j NAME PARAM...: the values, or name=value pairs with -n. */
-static int print_chosen(const struct rt_running *s, char **params, int nparams, bool names)
+/* A name jls would know: one of the table's, or one the platform describes. */
+static bool param_known(const struct rt_running *r, const char *name)
+{
+	if (conf_param_find(name, NULL))
+		return true;
+	struct lj_kvlist facts = {0};
+	plat_describe(r->pj, &facts);
+	bool known = lj_kv_get(&facts, name) != NULL;
+	lj_kv_release(&facts);
+	return known;
+}
+
+/*
+ * jls -j NAME PARAM...: the values, or name=value pairs with -n; with
+ * --json an object. A name no jail has is an error, as in jls.
+ */
+static int print_chosen(const struct rt_running *r, char **params, int nparams, bool names,
+			bool json)
 {
 	for (int i = 0; i < nparams; i++) {
-		LJ_CLEANUP_FREE char *v = known_value(s, params[i]);
-		if (names)
-			printf("%s%s=%s", i ? " " : "", params[i], v ? v : "");
-		else
-			printf("%s%s", i ? " " : "", v ? v : "");
+		if (!param_known(r, params[i])) {
+			LJ_CLEANUP_FREE char *shown = lj_str_printable(params[i], 64);
+			fprintf(stderr, "ljail: unknown parameter '%s'\n", shown);
+			return LJ_EXIT_USAGE;
+		}
 	}
-	putchar('\n');
+	if (json)
+		putchar('{');
+	for (int i = 0; i < nparams; i++) {
+		const struct lj_state_param *p = find_param(&r->state, params[i]);
+		LJ_CLEANUP_FREE char *v = known_value(r, params[i]);
+		if (json && p) {
+			printf("%s", i ? "," : "");
+			json_param(stdout, p);
+		} else if (json) {
+			printf("%s", i ? "," : "");
+			lj_json_string(stdout, params[i]);
+			putchar(':');
+			if (v && lj_parse_long(v, NULL))
+				fputs(v, stdout);
+			else if (v)
+				lj_json_string(stdout, v);
+			else
+				fputs("null", stdout);
+		} else if (names) {
+			printf("%s%s=%s", i ? " " : "", params[i], v ? v : "");
+		} else {
+			printf("%s%s", i ? " " : "", v ? v : "");
+		}
+	}
+	puts(json ? "}" : "");
 	return LJ_EXIT_OK;
+}
+
+/* jls orders jails by jid. */
+static int by_jid(const void *a, const void *b)
+{
+	long ja = ((const struct rt_running *)a)->state.jid;
+	long jb = ((const struct rt_running *)b)->state.jid;
+	return (ja > jb) - (ja < jb);
 }
 
 static void print_one(const struct rt_running *r, bool json, bool verbose)
@@ -202,6 +300,8 @@ int cli_cmd_list(struct cli *cli, int argc, char **argv)
 		return cli_print_error(&err);
 	int status = LJ_EXIT_OK;
 	bool verbose = cli->verbosity > 0;
+	if (n > 1)
+		qsort(jails, n, sizeof(*jails), by_jid);
 	if (only) {
 		const struct rt_running *found = NULL;
 		for (size_t i = 0; i < n && !found; i++) {
@@ -214,7 +314,7 @@ int cli_cmd_list(struct cli *cli, int argc, char **argv)
 			fprintf(stderr, "ljail: jail '%s' is not running\n", only);
 			status = LJ_EXIT_FAILED;
 		} else if (optind < argc) {
-			status = print_chosen(found, argv + optind, argc - optind, names);
+			status = print_chosen(found, argv + optind, argc - optind, names, cli->json);
 		} else {
 			print_one(found, cli->json, verbose || names);
 		}
