@@ -693,7 +693,7 @@ def test_bad_input_is_one_clear_line(lj, tmp_path):
     lj.config(basic() + f"""
     nopath {{ path = "{tmp_path}/missing"; persist; }}
     filepath {{ path = "{a_file}"; persist; }}
-    notarget {{ path = "@ROOT@"; persist; mount += "tmpfs @ROOT@/no/such/dir tmpfs rw 0 0"; }}
+    notarget {{ path = "@ROOT@"; persist; mount += "tmpfs @ROOT@/etc/hostname/d tmpfs rw 0 0"; }}
     nosource {{ path = "@ROOT@"; persist; mount += "{tmp_path}/gone @ROOT@/mnt nullfs rw 0 0"; }}
     badtmpfs {{ path = "@ROOT@"; persist; mount += "tmpfs @ROOT@/mnt tmpfs rw,bogus=1 0 0"; }}
     """)
@@ -701,8 +701,8 @@ def test_bad_input_is_one_clear_line(lj, tmp_path):
         ("start", "nopath"): f"ljail: jail 'nopath': path '{tmp_path}/missing': "
                              "No such file or directory",
         ("start", "filepath"): f"ljail: jail 'filepath': path '{a_file}' is not a folder",
-        ("start", "notarget"): "mount target '/no/such/dir' inside the jail: "
-                               "No such file or directory",
+        ("start", "notarget"): "mount target '/etc/hostname/d' inside the jail: "
+                               "Not a directory",
         ("start", "nosource"): f"mount source '{tmp_path}/gone' on the host: "
                                "No such file or directory",
         ("start", "badtmpfs"): "unknown tmpfs option 'bogus=1'",
@@ -1086,3 +1086,27 @@ def test_start_all_and_dependencies_that_already_run(lj):
     assert lj.run("start", "-a")[0:2] == (0, "")
     assert "'c' is already running" in lj.fails("start", "c")
     lj.ok("stop", "-a")
+
+
+def test_missing_mount_targets_are_made_inside(lj, victim):
+    """A missing mount target is made inside the jail's root, as mkdir -p
+    would, and a symlink the jail planted cannot steer that outside: evil
+    points at VICTIM, a folder that exists on the host and (made here) in
+    the jail, and sub is made in the jail's."""
+    os.symlink(str(victim), lj.root / "evil")
+    os.makedirs(lj.root / str(victim).lstrip("/"))
+    before = sorted(os.listdir(victim))
+    lj.config(basic(extra='mount += "tmpfs @ROOT@/srv/share tmpfs rw 0 0"; '
+                          'mount += "tmpfs @ROOT@/evil/sub tmpfs rw 0 0";'))
+    try:
+        lj.ok("start", "t1")
+        points = {line.split()[4] for line in
+                  lj.ok("exec", "t1", "cat", "/proc/self/mountinfo").splitlines()}
+        assert "/srv/share" in points
+        # evil -> VICTIM resolves inside the root: the folder is made there.
+        assert f"{victim}/sub" in points
+        assert sorted(os.listdir(victim)) == before
+        assert (lj.root / str(victim).lstrip("/") / "sub").is_dir()
+        lj.ok("stop", "t1")
+    finally:
+        os.unlink(lj.root / "evil")

@@ -342,6 +342,62 @@ static const char *kind_name(enum lj_mount_kind k)
 	return names[k];
 }
 
+/*
+ * Makes the missing end of a mount target inside the jail's root: a folder,
+ * or with file an empty file (for a file bind-mounted). The longest prefix
+ * that exists is found as every target is (symlinks resolved inside the
+ * root); the rest is made one name at a time relative to a descriptor,
+ * following no link, so nothing the jail put in the way can steer it out.
+ */
+static int make_target(int rootfd, const char *target, bool file)
+{
+	LJ_CLEANUP_FREE char *path = lj_xstrdup(target);
+	size_t cut = strlen(path);
+	int fd;
+	for (;;) {
+		char saved = path[cut];
+		path[cut] = '\0';
+		fd = cut == 0 ? dup(rootfd) : lj_open_in_root(rootfd, path, O_PATH | O_DIRECTORY, 0);
+		if (fd < 0 && cut == 0)
+			fd = -errno;
+		path[cut] = saved;
+		if (fd >= 0)
+			break;
+		if (fd != -ENOENT)
+			return fd;
+		while (cut > 0 && path[cut - 1] != '/')
+			cut--;
+		while (cut > 0 && path[cut - 1] == '/')
+			cut--;
+	}
+	char *save = NULL;
+	for (char *name = strtok_r(path + cut, "/", &save); name;) {
+		char *next_name = strtok_r(NULL, "/", &save);
+		int rc = 0;
+		if (!next_name && file) {
+			int f = openat(fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+				       0644);
+			rc = f < 0 && errno != EEXIST ? -errno : 0;
+			if (f >= 0)
+				close(f);
+			close(fd);
+			return rc;
+		}
+		if (mkdirat(fd, name, 0755) < 0 && errno != EEXIST)
+			rc = -errno;
+		int sub = rc < 0 ? -1 : openat(fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (rc == 0 && sub < 0)
+			rc = -errno;
+		close(fd);
+		if (rc < 0)
+			return rc;
+		fd = sub;
+		name = next_name;
+	}
+	close(fd);
+	return 0;
+}
+
 static int apply_one(const struct lj_jail *j, const struct lj_mount *m, int rootfd,
 		     struct lj_error *err)
 {
@@ -359,6 +415,7 @@ static int apply_one(const struct lj_jail *j, const struct lj_mount *m, int root
 							  : strerror(-rc));
 		return 0;
 	}
+	bool file = false;
 	if (m->kind == LJ_MOUNT_BIND) {
 		struct stat st;
 		if (stat(m->source, &st) < 0)
@@ -366,8 +423,14 @@ static int apply_one(const struct lj_jail *j, const struct lj_mount *m, int root
 					    "jail '%s': %s: mount source '%s' on the "
 					    "host: %s",
 					    j->name, m->where, m->source, strerror(errno));
+		file = !S_ISDIR(st.st_mode);
 	}
 	LJ_CLEANUP_CLOSE int target = lj_open_in_root(rootfd, m->target, O_PATH, 0);
+	/* A target missing inside the jail is made there, as mkdir -p would. */
+	if (target == -ENOENT) {
+		int made = make_target(rootfd, m->target, file);
+		target = made < 0 ? made : lj_open_in_root(rootfd, m->target, O_PATH, 0);
+	}
 	if (target < 0)
 		return lj_error_set(err, -target,
 				    "jail '%s': %s: mount target '%s' inside the "
