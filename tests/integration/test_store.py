@@ -360,6 +360,11 @@ def test_sudo(debian, clean):
     ok("create", "s", "--user", "admin", "--sudo", "--start")
     assert ok("exec", "-U", "admin", "s", "sudo", "-n", "id", "-u") == "0\n"
     assert "(sudo)" in ok("exec", "-U", "admin", "s", "id")
+    # apt's lists and packages do not stay in the jail's own layer.
+    assert ok("exec", "s", "find", "/var/lib/apt/lists", "/var/cache/apt/archives", "-type",
+              "f", "(", "-name", "*Packages*", "-o", "-name", "*.deb", ")") == ""
+    if os.path.isdir(os.path.join(CONTAINERS, "s", "upper")):
+        assert du(os.path.join(CONTAINERS, "s", "upper")) < 30 * 1024 * 1024
     ok("stop", "s")
 
 
