@@ -79,7 +79,7 @@ struct progress {
 	const struct store_bootstrap *b;
 	int percent;
 	const char *phase;
-	char last_error[512];
+	char last_error[512]; /* the first error line: the cause, not the summary */
 	unsigned unpacked, configured; /* dpkg lines within the configure phases */
 };
 
@@ -92,7 +92,12 @@ static void draw(struct progress *p)
 static void bootstrap_line(void *ctx, const char *text)
 {
 	struct progress *p = ctx;
-	if (lj_str_starts(text, "E: ") || strstr(text, "rror"))
+	/*
+	 * mmdebstrap ends with "E: mmdebstrap failed to run" after apt's own
+	 * lines; the first error line says why (a suite the mirror does not
+	 * have, a missing key), so it is the one kept.
+	 */
+	if (!p->last_error[0] && (lj_str_starts(text, "E: ") || strstr(text, "rror")))
 		snprintf(p->last_error, sizeof(p->last_error), "%s", text);
 	for (size_t i = 0; i < LJ_ARRAY_SIZE(phases); i++) {
 		if (lj_str_starts(text, phases[i].marker)) {

@@ -182,7 +182,9 @@ def test_template_bad_input(debian, clean):
     for bad in ("a/b", "..", "x y", "a..b"):
         assert "is not usable" in fails("template", "create", bad, "--from-dir", "/nonexistent")
     err = fails("template", "create", "nosuite", "--suite", "no-such-suite-ljail")
+    # The cause, as apt says it, not only mmdebstrap's closing line.
     assert "template 'nosuite'" in err and "failed" in err
+    assert "does not have a Release file" in err, err
     err = fails("template", "create", "nomirror", "--mirror", "http://127.0.0.1:9/debian")
     assert "template 'nomirror'" in err
     assert not [n for n in os.listdir(TEMPLATES) if n.startswith(".") or n.startswith("no")]
