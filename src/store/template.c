@@ -300,6 +300,35 @@ static int run_in_tree(const struct lj_paths *paths, const char *tree, char *con
 	return rc;
 }
 
+/* dpkg's status file of a tree, read inside the tree (its links stay in it). */
+static char *package_status(const char *tree)
+{
+	LJ_CLEANUP_CLOSE int root = open(tree, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int fd = root < 0 ? -1 : plat_open_in_root(root, "/var/lib/dpkg/status",
+						   O_RDONLY | O_NONBLOCK, 0);
+	if (fd < 0)
+		return NULL;
+	FILE *f = fdopen(fd, "re");
+	if (!f) {
+		close(fd);
+		return NULL;
+	}
+	struct lj_strbuf sb = {0};
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		lj_strbuf_addn(&sb, buf, n);
+	fclose(f);
+	return lj_strbuf_take(&sb);
+}
+
+static bool same_packages(const char *a, const char *b)
+{
+	LJ_CLEANUP_FREE char *sa = package_status(a);
+	LJ_CLEANUP_FREE char *sb = package_status(b);
+	return sa && sb && lj_str_eq(sa, sb);
+}
+
 int store_template_update(const struct lj_paths *paths, const char *name, struct lj_error *err)
 {
 	struct store_template t;
@@ -317,10 +346,17 @@ int store_template_update(const struct lj_paths *paths, const char *name, struct
 				    : store_copy_tree(t.root, part, err);
 	char *argv[] = {"/bin/sh", "-c",
 			"export DEBIAN_FRONTEND=noninteractive; apt-get update && "
-			"apt-get -y -o Dpkg::Options::=--force-confold upgrade && apt-get clean",
+			"apt-get -y -o Dpkg::Options::=--force-confold upgrade && apt-get clean && "
+			"rm -rf /var/lib/apt/lists/*",
 			NULL};
 	if (rc == 0)
 		rc = run_in_tree(paths, part, argv, err);
+	/* Nothing upgraded: no new version, and nothing to copy into every new jail. */
+	if (rc == 0 && same_packages(t.root, part)) {
+		store_remove_tree(part, &ignored);
+		store_template_release(&t);
+		return 1;
+	}
 	if (rc == 0 && rename(part, next) < 0)
 		rc = lj_error_set(err, errno, "'%s': %s", next, strerror(errno));
 	if (rc == 0) {

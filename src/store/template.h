@@ -44,6 +44,10 @@ int store_template_find(const struct lj_paths *paths, const char *name, struct s
 			struct lj_error *err);
 int store_template_list(const struct lj_paths *paths, struct store_template **out, size_t *n,
 			struct lj_error *err);
+/*
+ * Upgrades the template's packages into a new version: 0, or 1 when apt
+ * upgraded nothing (and no version was made), or an error.
+ */
 int store_template_update(const struct lj_paths *paths, const char *name, struct lj_error *err);
 int store_template_destroy(const struct lj_paths *paths, const char *name, struct lj_error *err);
 void store_template_release(struct store_template *t);

@@ -196,9 +196,22 @@ def test_template_update_reaches_new_jails(debian, clean):
     src = os.path.join(TEMPLATES, "debian-12", ok("template", "list", "--json").split(
         '"name":"debian-12","suite":"bookworm","version":')[1].split(",")[0])
     ok("template", "create", "upd", "--from-dir", src)
+    # Fresh from the mirror: nothing to upgrade, so no new version.
+    # (apt's own lines come first)
+    assert ok("template", "update", "upd", timeout=1200).endswith(
+        "\nupd: template already up to date\n")
+    assert [line.split()[2] for line in ok("template", "list").splitlines()
+            if line.startswith("upd ")] == ["1"]
+    # An older hostname package, as dpkg sees it: the update brings the current one.
+    status = os.path.join(TEMPLATES, "upd", "1", "var", "lib", "dpkg", "status")
+    text = open(status).read()
+    entry = re.search(r"^Package: hostname\n(?:.+\n)*?Version: .+$", text, re.M)
+    assert entry, "no hostname package in the template"
+    old = re.sub(r"^Version: .+$", "Version: 0.1", entry.group(0), flags=re.M)
+    with open(status, "w") as f:
+        f.write(text.replace(entry.group(0), old))
     ok("create", "old", "--template", "upd")
-    # Something the update brings: a file the upgrade leaves alone, made by apt's config.
-    ok("template", "update", "upd", timeout=1200)
+    assert ok("template", "update", "upd", timeout=1200).endswith("\nupd: template updated\n")
     out = ok("template", "list")
     assert [line.split()[2] for line in out.splitlines() if line.startswith("upd ")] == ["2"]
     ok("create", "new", "--template", "upd")

@@ -143,10 +143,12 @@ static int template_one(struct cli *cli, const struct cli_command *cmd, int argc
 		return cli_usage_error(cmd, "name one template");
 	struct lj_error err = {0};
 	lj_interrupt_catch();
-	if (fn(&cli->paths, argv[optind], &err) < 0)
+	int rc = fn(&cli->paths, argv[optind], &err);
+	if (rc < 0)
 		return cli_print_error(&err);
+	/* 1: nothing to do (an update that upgraded nothing). */
 	if (cli->verbosity >= 0)
-		printf("%s: template %s\n", argv[optind], done);
+		printf("%s: template %s\n", argv[optind], rc == 1 ? "already up to date" : done);
 	return LJ_EXIT_OK;
 }
 
