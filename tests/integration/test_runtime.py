@@ -1059,7 +1059,12 @@ def test_exec_on_a_terminal_gives_the_jail_its_own(lj):
     assert re.search(r"^/dev/pts/\d+\r?$", text, re.M), text
     state = (lj.run_dir() / "t1.state").read_text()
     jail_ns = pid_ns(int(re.search(r"^plat.pid=(\d+)$", state, re.M).group(1)))
-    left = [p for p in all_pids() if comm(p) == "sleep" and pid_ns(p) == jail_ns]
+    # Each was forked before its pid was printed, but may not have run sleep yet.
+    for _ in range(400):
+        left = [p for p in all_pids() if comm(p) == "sleep" and pid_ns(p) == jail_ns]
+        if len(left) == 2:
+            break
+        time.sleep(0.05)
     assert len(left) == 2, left
     for left_pid in left:
         # Not in the caller's session (whose leader is ljail), so the
@@ -1110,3 +1115,20 @@ def test_missing_mount_targets_are_made_inside(lj, victim):
         lj.ok("stop", "t1")
     finally:
         os.unlink(lj.root / "evil")
+
+
+def test_list_all_shows_configured_jails_and_their_state(lj):
+    lj.config(basic("a") + basic("b"))
+    conf_d = lj.conf.parent / "jail.conf.d"
+    (conf_d / "x.conf").write_text("x { nosuchparameter; }\n")
+    lj.ok("start", "b")
+    out = lj.ok("list", "-a")
+    assert out.splitlines() == ["NAME                           STATE",
+                                "a                              stopped",
+                                "b                              running",
+                                "x                              broken"], out
+    data = json.loads(lj.ok("--json", "list", "-a"))
+    assert data == {"jails": [{"name": "a", "state": "stopped"},
+                              {"name": "b", "state": "running"},
+                              {"name": "x", "state": "broken"}]}
+    lj.run("stop", "b")

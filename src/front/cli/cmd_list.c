@@ -12,7 +12,9 @@
 
 #include "base/json.h"
 #include "conf/conf.h"
+#include "conf/files.h"
 #include "conf/params.h"
+#include "platform/platform.h"
 #include "runtime/running.h"
 
 static const struct lj_state_param *find_param(const struct lj_state *s, const char *name)
@@ -274,15 +276,97 @@ static void print_one(const struct rt_running *r, bool json, bool verbose)
 		print_table(r, 1);
 }
 
+/* A configured or running jail and what state it is in, for list -a. */
+struct known_jail {
+	const char *name;
+	const char *state; /* running, stopped or broken */
+};
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct known_jail *)a)->name, ((const struct known_jail *)b)->name);
+}
+
+static bool have(const struct known_jail *v, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (lj_str_eq(v[i].name, name))
+			return true;
+	return false;
+}
+
+/*
+ * list -a: every jail the configuration names and every running one, with
+ * its state; a jail.conf.d file that does not hold makes its jail broken
+ * (config check says why).
+ */
+static int list_all(struct cli *cli, const struct rt_running *jails, size_t n)
+{
+	struct conf c;
+	conf_init(&c);
+	size_t skipped = 0;
+	int rc = conf_load_checked(&c, cli->config_file, cli->paths.conf_file,
+				   cli->paths.conf_dir, NULL, 0, plat_conf_host(), &skipped);
+	struct known_jail *v = lj_xcalloc(c.njails + n + c.ndiags + 1, sizeof(*v));
+	size_t nv = 0;
+	char **broken = lj_xcalloc(c.ndiags + 1, sizeof(*broken));
+	size_t nbroken = 0;
+	for (size_t i = 0; i < n; i++)
+		v[nv++] = (struct known_jail){jails[i].state.name, "running"};
+	/* A broken file is a broken jail of that file's name. */
+	size_t dirlen = strlen(cli->paths.conf_dir);
+	for (size_t i = 0; i < c.ndiags; i++) {
+		const char *file = c.diags[i].pos.file;
+		if (!file || strncmp(file, cli->paths.conf_dir, dirlen) || file[dirlen] != '/')
+			continue;
+		const char *base = file + dirlen + 1;
+		size_t len = strlen(base);
+		if (len <= 5 || !lj_str_eq(base + len - 5, ".conf"))
+			continue;
+		broken[nbroken] = lj_xstrndup(base, len - 5);
+		if (!have(v, nv, broken[nbroken]))
+			v[nv++] = (struct known_jail){broken[nbroken], "broken"};
+		nbroken++;
+	}
+	for (size_t i = 0; rc == 0 && i < c.njails; i++)
+		if (!have(v, nv, c.jails[i].name))
+			v[nv++] = (struct known_jail){c.jails[i].name, "stopped"};
+	if (nv > 1)
+		qsort(v, nv, sizeof(*v), by_name);
+	if (cli->json) {
+		fputs("{\"jails\":[", stdout);
+		for (size_t i = 0; i < nv; i++) {
+			fputs(i ? ",{\"name\":" : "{\"name\":", stdout);
+			lj_json_string(stdout, v[i].name);
+			printf(",\"state\":\"%s\"}", v[i].state);
+		}
+		fputs("]}\n", stdout);
+	} else {
+		printf("%-30s %s\n", "NAME", "STATE");
+		for (size_t i = 0; i < nv; i++)
+			printf("%-30s %s\n", v[i].name, v[i].state);
+	}
+	int status = rc < 0 && !nbroken ? LJ_EXIT_USAGE : LJ_EXIT_OK;
+	if (rc < 0 && !nbroken)
+		conf_diag_print(&c, stderr);
+	for (size_t i = 0; i < nbroken; i++)
+		free(broken[i]);
+	free(broken);
+	free(v);
+	conf_release(&c);
+	return status;
+}
+
 int cli_cmd_list(struct cli *cli, int argc, char **argv)
 {
 	const struct cli_command *cmd = cli_find_command("list");
 	const char *only = NULL;
-	bool names = false;
+	bool names = false, all = false;
 	int opt;
 
-	while ((opt = cli_getopt(cli, argc, argv, "j:n", NULL)) != -1) {
+	while ((opt = cli_getopt(cli, argc, argv, "aj:n", NULL)) != -1) {
 		switch (opt) {
+		case 'a': all = true; break;
 		case 'j': only = optarg; break;
 		case 'n': names = true; break;
 		default: return LJ_EXIT_USAGE;
@@ -290,6 +374,8 @@ int cli_cmd_list(struct cli *cli, int argc, char **argv)
 	}
 	if (!only && optind < argc)
 		return cli_usage_error(cmd, "parameters can only be named with -j NAME");
+	if (all && (only || names || cli->verbosity > 0))
+		return cli_usage_error(cmd, "-a lists names and states only");
 
 	struct lj_error err = {0};
 	if (only && conf_name_check("jail", only, &err) < 0)
@@ -302,6 +388,11 @@ int cli_cmd_list(struct cli *cli, int argc, char **argv)
 	bool verbose = cli->verbosity > 0;
 	if (n > 1)
 		qsort(jails, n, sizeof(*jails), by_jid);
+	if (all) {
+		status = list_all(cli, jails, n);
+		rt_running_free(jails, n);
+		return status;
+	}
 	if (only) {
 		const struct rt_running *found = NULL;
 		for (size_t i = 0; i < n && !found; i++) {
