@@ -2,6 +2,7 @@
 -f, --json, help, version and exit statuses, run as a user would."""
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -306,3 +307,18 @@ def test_an_ordinary_user_is_told_to_be_root():
         assert p.returncode == 0, p.stderr
     finally:
         shutil.rmtree(d)
+
+
+def test_the_boot_unit_is_sound(tmp_path):
+    """The unit ninja install puts in place passes systemd-analyze verify
+    (with ExecStart and ExecStop pointing at the binary under test)."""
+    unit = os.path.join(os.path.dirname(LJAIL), "ljail.service")
+    text = open(unit).read()
+    assert "ExecStart=" in text and " start -a --boot" in text and " stop -a" in text
+    copy = tmp_path / "ljail.service"
+    copy.write_text(re.sub(r"^(Exec\w+=)\S+/ljail ", rf"\1{os.path.realpath(LJAIL)} ", text,
+                           flags=re.M))
+    # The man pages are not installed in a build: their check is left out.
+    p = subprocess.run(["systemd-analyze", "verify", "--man=no", str(copy)], capture_output=True,
+                       text=True, timeout=60)
+    assert p.returncode == 0, p.stderr

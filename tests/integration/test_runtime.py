@@ -1132,3 +1132,14 @@ def test_list_all_shows_configured_jails_and_their_state(lj):
                               {"name": "b", "state": "running"},
                               {"name": "x", "state": "broken"}]}
     lj.run("stop", "b")
+
+
+def test_start_boot_starts_the_jails_marked_boot(lj):
+    """What the boot unit runs: the jails marked boot and what they depend on."""
+    lj.config(basic("a", 'boot; depend = "c";') + basic("b") + basic("c", "noboot;"))
+    rc, out, err = lj.run("start", "-a", "--boot")
+    assert (rc, err) == (0, ""), err
+    assert out.splitlines() == ["c: created", "a: created"]
+    assert "b.jails.test" not in lj.ok("list")
+    assert "--boot goes with start -a" in lj.fails("start", "--boot", "b")
+    lj.ok("stop", "-a")

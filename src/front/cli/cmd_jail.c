@@ -121,14 +121,24 @@ static bool is_running(struct cli *cli, const char *name)
 static int run_action(struct cli *cli, enum action action, int argc, char **argv)
 {
 	const struct cli_command *cmd = cli_find_command(argv[0]);
-	bool all = false;
+	static const struct option longopts[] = {
+		{"boot", no_argument, NULL, 'B'},
+		{NULL, 0, NULL, 0},
+	};
+	bool all = false, boot = false;
 	int opt;
 
-	while ((opt = cli_getopt(cli, argc, argv, "a", NULL)) != -1) {
-		if (opt != 'a')
-			return LJ_EXIT_USAGE;
-		all = true;
+	while ((opt = cli_getopt(cli, argc, argv, "a", longopts)) != -1) {
+		if (opt == 'a')
+			all = true;
+		else if (opt == 'B' && action == START)
+			boot = true;
+		else
+			return opt == 'B' ? cli_usage_error(cmd, "--boot goes with start -a")
+					  : LJ_EXIT_USAGE;
 	}
+	if (boot && !all)
+		return cli_usage_error(cmd, "--boot goes with start -a");
 	if (all == (optind < argc))
 		return cli_usage_error(cmd, all ? "-a and jail names cannot be used together"
 						: "name a jail, or use -a for all of them");
@@ -160,12 +170,19 @@ static int run_action(struct cli *cli, enum action action, int argc, char **argv
 		char **names = argv + optind;
 		size_t count = all ? 0 : (size_t)(argc - optind);
 		/* Names with no configuration (only stoppable) are left out of the order. */
-		char **known = lj_xcalloc(count + 1, sizeof(*known));
+		char **known = lj_xcalloc(count + c.njails + 1, sizeof(*known));
 		size_t nknown = 0;
 		for (size_t i = 0; i < count; i++)
 			if (conf_find_jail(&c, names[i]) || action != STOP)
 				known[nknown++] = names[i];
-		if ((all || nknown) &&
+		/* --boot: the jails marked boot, and (through the order) what they depend on. */
+		for (size_t i = 0; boot && i < c.njails; i++) {
+			const struct conf_param *b = conf_jail_param(&c.jails[i], "boot");
+			if (b && conf_param_bool(b))
+				known[nknown++] = c.jails[i].name;
+		}
+		bool every = all && !boot;
+		if ((every || nknown) &&
 		    lj_order_jails(&c, known, nknown, action != STOP, &order, &n, &err) < 0)
 			status = cli_print_error(&err);
 		free(known);

@@ -144,6 +144,9 @@ static const struct conf_host_param lx_params[] = {
 	S("allow.io_uring",
 	  "ljail's own: io_uring; refused by seccomp when off (the default), as its operations "
 	  "make sockets and open files without the system calls the filter checks"),
+	S("boot",
+	  "ljail's own: ljail start -a --boot (the boot unit) starts the jail, with the jails it "
+	  "depends on"),
 	U("zfs.dataset", "no ZFS delegation to jails here"),
 };
 

@@ -15,8 +15,8 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef MFD_EXEC
@@ -58,18 +58,31 @@ int plat_run_sealed(char **argv, struct lj_error *err)
 		close(src);
 		return lj_error_set(err, e, "a sealed copy of ljail: memfd: %s", strerror(e));
 	}
-	off_t off = 0;
-	while (off < st.st_size) {
-		ssize_t n = sendfile(mfd, src, &off, (size_t)(st.st_size - off));
-		if (n <= 0) {
-			int e = n < 0 ? errno : EIO;
+	/*
+	 * read and write, not sendfile: pages sendfile spliced in can stay
+	 * pinned for a moment, and F_SEAL_WRITE then fails with EBUSY.
+	 */
+	char buf[65536];
+	off_t copied = 0;
+	while (copied < st.st_size) {
+		ssize_t n = read(src, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 || write(mfd, buf, (size_t)n) != n) {
+			int e = n < 0 || errno ? errno : EIO;
 			close(src);
 			close(mfd);
 			return lj_error_set(err, e, "a sealed copy of ljail: %s", strerror(e));
 		}
+		copied += n;
 	}
 	close(src);
-	if (fcntl(mfd, F_ADD_SEALS, SEALS) < 0) {
+	int sealed;
+	for (int tries = 0; (sealed = fcntl(mfd, F_ADD_SEALS, SEALS)) < 0 && errno == EBUSY &&
+			    tries < 100;
+	     tries++)
+		nanosleep(&(struct timespec){0, 1000000}, NULL);
+	if (sealed < 0) {
 		int e = errno;
 		close(mfd);
 		return lj_error_set(err, e, "sealing ljail's copy: %s", strerror(e));
