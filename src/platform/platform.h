@@ -136,6 +136,12 @@ pid_t plat_attach(struct plat_jail *pj, const struct plat_command *cmd, struct l
 
 /* USER (a name or a number) as the running jail's own files say. */
 int plat_user(struct plat_jail *pj, const char *user, struct lj_user *u, struct lj_error *err);
+/*
+ * The running jail's root as its processes see it (their mounts included),
+ * opened O_PATH for plat_open_in_root: an fd or -errno, with err filled.
+ */
+int plat_jail_root(struct plat_jail *pj, struct lj_error *err);
+
 /* The jail's first ordinary user (uid 1000 and up), or NULL. */
 char *plat_first_user(struct plat_jail *pj);
 

@@ -43,8 +43,8 @@ static char *conf_file_of(const struct lj_paths *paths, const char *name)
  * The configuration as every command acting on jails reads it, checked for
  * this host; the first mistake is the error (config check lists them all).
  */
-static int load_conf(const struct lj_paths *paths, const char *conf_file, const char *name,
-		     struct conf *c, struct lj_error *err)
+int store_load_conf(const struct lj_paths *paths, const char *conf_file, const char *name,
+		    struct conf *c, struct lj_error *err)
 {
 	conf_init(c);
 	/* jail.conf and the jail's own file: another jail's broken file is not ours. */
@@ -158,7 +158,7 @@ static int run_in_jail(const struct lj_paths *paths, const char *conf_file, cons
 	if (rc != -ESRCH)
 		return rc;
 	struct conf c;
-	if ((rc = load_conf(paths, conf_file, name, &c, err)) < 0)
+	if ((rc = store_load_conf(paths, conf_file, name, &c, err)) < 0)
 		return rc;
 	struct conf_jail *cj = conf_find_jail(&c, name);
 	struct lj_jail j = {0};
@@ -232,7 +232,7 @@ static int create_locked(const struct lj_paths *paths, const char *name,
 	LJ_CLEANUP_FREE char *dir = container_dir(paths, name);
 	LJ_CLEANUP_FREE char *file = conf_file_of(paths, name);
 	struct conf c;
-	int rc = load_conf(paths, NULL, name, &c, err);
+	int rc = store_load_conf(paths, NULL, name, &c, err);
 	if (rc < 0)
 		return rc;
 	bool exists = conf_find_jail(&c, name) != NULL;
@@ -367,7 +367,7 @@ static int destroy_locked(const struct lj_paths *paths, const char *conf_file, c
 					    "destroy -f",
 					    name);
 		struct conf c;
-		int rc = load_conf(paths, conf_file, name, &c, err);
+		int rc = store_load_conf(paths, conf_file, name, &c, err);
 		if (rc < 0)
 			return rc;
 		struct conf_jail *cj = conf_find_jail(&c, name);

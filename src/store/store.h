@@ -50,4 +50,20 @@ int store_jail_destroy(const struct lj_paths *paths, const char *conf_file, cons
 int store_useradd(const struct lj_paths *paths, const char *conf_file, const char *name,
 		  const char *user, const struct store_user_opts *o, struct lj_error *err);
 
+/*
+ * Copies one file between the host and a jail (running or not): with
+ * to_jail, host_path into jail_path, else jail_path out to host_path. The
+ * jail's side is opened inside its root (openat2, RESOLVE_IN_ROOT), so a
+ * link in the jail never sends a read or a write to the host, and a symlink
+ * as the file itself is refused. Owner and mode go along; a folder as the
+ * destination takes the source's name.
+ */
+int store_cp(const struct lj_paths *paths, const char *conf_file, const char *jail,
+	     const char *jail_path, const char *host_path, bool to_jail, struct lj_error *err);
+
+/* The configuration of jail NAME (jail.conf and its own file), checked for the host. */
+struct conf;
+int store_load_conf(const struct lj_paths *paths, const char *conf_file, const char *name,
+		    struct conf *c, struct lj_error *err);
+
 #endif

@@ -1143,3 +1143,34 @@ def test_start_boot_starts_the_jails_marked_boot(lj):
     assert "b.jails.test" not in lj.ok("list")
     assert "--boot goes with start -a" in lj.fails("start", "--boot", "b")
     lj.ok("stop", "-a")
+
+
+def test_cp_in_and_out_never_past_the_root(lj, victim, tmp_path):
+    """ljail cp copies one file in or out, stopped or running, keeping owner
+    and mode; the jail's side is looked up inside its root, so no link the
+    jail makes sends the copy to a host file."""
+    lj.config(basic())
+    src = tmp_path / "in.txt"
+    src.write_text("into the jail\n")
+    os.chown(src, 1234, 1234)
+    os.chmod(src, 0o640)
+    secret = os.path.join(victim, "secret")
+    with open(secret, "w") as f:
+        f.write("host only\n")
+    lj.ok("cp", str(src), "t1:/root/")  # stopped: into its tree
+    lj.ok("start", "t1")
+    assert lj.ok("exec", "t1", "cat", "/root/in.txt") == "into the jail\n"
+    assert lj.ok("exec", "t1", "stat", "-c", "%u %g %a", "/root/in.txt") == "1234 1234 640\n"
+    # Running: out of the jail's own /tmp, a mount only its processes see.
+    lj.ok("exec", "t1", "sh", "-c", "echo from the jail > /tmp/out.txt")
+    lj.ok("cp", "t1:/tmp/out.txt", str(tmp_path / "out.txt"))
+    assert (tmp_path / "out.txt").read_text() == "from the jail\n"
+    # Links the jail planted: to the host's secret, and to its own root.
+    lj.ok("exec", "t1", "sh", "-c", f"ln -s {secret} /tmp/evil; ln -s / /tmp/up")
+    assert "a symlink; refused" in lj.fails("cp", "t1:/tmp/evil", str(tmp_path / "x"))
+    assert "a symlink; refused" in lj.fails("cp", str(src), "t1:/tmp/evil")
+    assert "No such file" in lj.fails("cp", f"t1:/tmp/up{secret}", str(tmp_path / "y"))
+    assert open(secret).read() == "host only\n"
+    assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
+    assert "one side, and only one" in lj.fails("cp", str(src), str(tmp_path / "z"))
+    lj.ok("stop", "t1")

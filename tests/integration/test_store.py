@@ -286,6 +286,19 @@ def test_templates_are_read_only(debian, clean):
         os.unlink(link)
 
 
+def test_cp_into_a_stopped_thin_jail(debian, clean, tmp_path):
+    """A stopped thin jail's path is an empty mount point on the host: cp
+    goes through the jail's overlay, so the file is there when it starts."""
+    ok("create", "cpj")
+    src = tmp_path / "note"
+    src.write_text("copied in while stopped\n")
+    ok("cp", str(src), "cpj:/root/note")
+    assert not os.listdir(os.path.join(CONTAINERS, "cpj", "root"))
+    assert ok("run", "cpj", "--", "cat", "/root/note") == "copied in while stopped\n"
+    ok("cp", "cpj:/etc/hostname", str(tmp_path / "hostname"))
+    assert (tmp_path / "hostname").read_text() == "cpj\n"
+
+
 def test_thick_copy(debian, clean):
     ok("create", "thick", "--thick")
     root = os.path.join(CONTAINERS, "thick", "root")

@@ -71,6 +71,7 @@ int cli_cmd_template(struct cli *cli, int argc, char **argv);
 int cli_cmd_create(struct cli *cli, int argc, char **argv);
 int cli_cmd_useradd(struct cli *cli, int argc, char **argv);
 int cli_cmd_destroy(struct cli *cli, int argc, char **argv);
+int cli_cmd_cp(struct cli *cli, int argc, char **argv);
 int cli_cmd_doctor(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -37,6 +37,8 @@ const struct cli_command cli_commands[] = {
 	 "add a user inside a jail, with a proper home folder"},
 	{"destroy", cli_cmd_destroy, "destroy [-f] NAME",
 	 "remove a jail made by create: its folder and its jail.conf.d file"},
+	{"cp", cli_cmd_cp, "cp SRC DST",
+	 "copy a file into a jail or out of one (JAIL:/PATH on one side)"},
 	{"doctor", cli_cmd_doctor, "doctor [--user USER] [JAIL]",
 	 "check the host, and a running jail from inside as an ordinary user"},
 	{"config", cli_cmd_config, "config check | config show [-e SEP] [NAME...]",

@@ -35,6 +35,11 @@ static int open_root(struct plat_jail *pj, struct lj_error *err)
 	return fd;
 }
 
+int plat_jail_root(struct plat_jail *pj, struct lj_error *err)
+{
+	return open_root(pj, err);
+}
+
 int plat_user(struct plat_jail *pj, const char *user, struct lj_user *u, struct lj_error *err)
 {
 	LJ_CLEANUP_CLOSE int root = open_root(pj, err);
