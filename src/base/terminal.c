@@ -53,7 +53,12 @@ static bool write_all(int fd, const char *buf, size_t n)
 
 void lj_terminal_relay(int master, int done_fd)
 {
-	int out = isatty(STDOUT_FILENO) ? STDOUT_FILENO : STDERR_FILENO;
+	/*
+	 * Only the descriptors that were terminals are on the pseudo-terminal;
+	 * what it prints goes to the caller's terminal, or nowhere (the echo of
+	 * typed input, when only stdin is a terminal).
+	 */
+	int out = isatty(STDOUT_FILENO) ? STDOUT_FILENO : isatty(STDERR_FILENO) ? STDERR_FILENO : -1;
 	bool in = isatty(STDIN_FILENO);
 	struct termios saved, raw;
 	bool restore = in && tcgetattr(STDIN_FILENO, &saved) == 0;
@@ -86,7 +91,7 @@ void lj_terminal_relay(int master, int done_fd)
 		}
 		if (p[0].revents & POLLIN) {
 			ssize_t n = read(master, buf, sizeof(buf));
-			if (n > 0)
+			if (n > 0 && out >= 0)
 				write_all(out, buf, (size_t)n);
 		}
 		/* Every slave closed (EIO), or the command's helper gone. */
@@ -109,7 +114,8 @@ void lj_terminal_relay(int master, int done_fd)
 		ssize_t n = read(master, buf, sizeof(buf));
 		if (n <= 0)
 			break;
-		write_all(out, buf, (size_t)n);
+		if (out >= 0)
+			write_all(out, buf, (size_t)n);
 	}
 	sigaction(SIGWINCH, &old, NULL);
 	if (restore)

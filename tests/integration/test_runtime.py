@@ -1174,3 +1174,25 @@ def test_cp_in_and_out_never_past_the_root(lj, victim, tmp_path):
     assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
     assert "one side, and only one" in lj.fails("cp", str(src), str(tmp_path / "z"))
     lj.ok("stop", "t1")
+
+
+def test_exec_with_only_stdin_on_a_terminal(lj):
+    """Typed input reaches the command through the jail's terminal, and its
+    output, on a pipe, comes through that pipe untouched."""
+    lj.config(basic())
+    lj.ok("start", "t1")
+    fd, slave = os.openpty()
+    p = subprocess.Popen([LJAIL, "exec", "t1", "sh", "-c", "read x; echo got $x"],
+                         stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True, env=dict(os.environ, LJAIL_ROOT=str(lj.R)))
+    os.close(slave)
+    try:
+        os.write(fd, b"hello\r")
+        out, err = p.communicate(timeout=30)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        os.close(fd)
+    assert (p.returncode, out, err) == (0, "got hello\n", "")
+    lj.ok("stop", "t1")
