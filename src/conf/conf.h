@@ -202,5 +202,10 @@ void conf_print_param(FILE *out, const struct conf_param *p);
 void conf_print_jail_line(FILE *out, const struct conf_jail *j, const char *sep);
 void conf_print_jail_lines(FILE *out, const struct conf_jail *j);
 void conf_print_json(FILE *out, struct conf_jail *const *jails, size_t n);
+/*
+ * A parameter's value as JSON of its type (p->def): booleans with their "no"
+ * applied and integers as themselves, lists and addresses as arrays.
+ */
+void conf_print_json_value(FILE *out, const struct conf_param *p);
 
 #endif

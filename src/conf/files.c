@@ -13,29 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int conf_load_defaults(struct conf *c, const char *conf_file, const char *conf_dir)
-{
-	int rc = conf_load_file_if_present(c, conf_file);
-
-	LJ_CLEANUP_FREE char *pattern = lj_xasprintf("%s/*.conf", conf_dir);
-	glob_t g = {0};
-	if (glob(pattern, 0, NULL, &g) == 0) {
-		for (size_t i = 0; i < g.gl_pathc; i++) {
-			/*
-			 * jail.conf may .include these itself; read each file once.
-			 * One removed since the glob (a destroy meanwhile) is simply gone.
-			 */
-			if (conf_file_loaded(c, g.gl_pathv[i]))
-				continue;
-			int r = conf_load_file_if_present(c, g.gl_pathv[i]);
-			if (r < 0 && rc == 0)
-				rc = r;
-		}
-	}
-	globfree(&g);
-	return rc;
-}
-
 /* The names a file of its own may be looked up by: usable ones only. */
 static bool wanted_has(char **wanted, size_t n, const char *name)
 {

@@ -5,13 +5,6 @@
 #include "conf/conf.h"
 
 /*
- * Loads conf_file when it exists, then every conf_dir/NAME.conf in name order
- * that conf_file did not already include. No file at all is an empty
- * configuration, not an error.
- */
-int conf_load_defaults(struct conf *c, const char *conf_file, const char *conf_dir);
-
-/*
  * The configuration as every command reads it, resolved and checked against
  * host (NULL: config show's reading, no checks): file when given (-f);
  * else, for the jails named (names not NULL), conf_file and the named jails'

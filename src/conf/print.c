@@ -72,7 +72,7 @@ void conf_print_jail_lines(FILE *out, const struct conf_jail *j)
 	}
 }
 
-static void print_json_value(FILE *out, const struct conf_param *p)
+void conf_print_json_value(FILE *out, const struct conf_param *p)
 {
 	const struct conf_param_def *d = p->def;
 	const char *last = p->nvalues ? p->values[p->nvalues - 1] : NULL;
@@ -131,7 +131,7 @@ void conf_print_json(FILE *out, struct conf_jail *const *jails, size_t n)
 				fputc(',', out);
 			lj_json_string(out, p->def && p->negated ? p->def->name : p->name);
 			fputc(':', out);
-			print_json_value(out, p);
+			conf_print_json_value(out, p);
 		}
 		fputs("}}", out);
 	}

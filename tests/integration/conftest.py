@@ -1,5 +1,7 @@
 """Shared fixtures: the ljail binary under test and a private ljail root."""
 import os
+import random
+import re
 import subprocess
 
 import pytest
@@ -9,6 +11,15 @@ LJAIL = os.environ.get("LJAIL_BIN") or os.path.join(
 SOURCE = os.environ.get("LJAIL_SOURCE") or os.path.join(os.path.dirname(__file__), "..", "..")
 # Tries from inside a jail what root there must not do (integration/probe.c).
 PROBE = os.environ.get("LJAIL_PROBE") or os.path.join(SOURCE, "build", "tests", "probe")
+
+
+def free_prefix():
+    """10.N for an N that no address or route on this host uses."""
+    out = subprocess.run(["ip", "-4", "-o", "route", "show", "table", "all"],
+                         capture_output=True, text=True).stdout
+    out += subprocess.run(["ip", "-4", "-o", "addr"], capture_output=True, text=True).stdout
+    used = {int(n) for n in re.findall(r"\b10\.(\d+)\.", out)}
+    return f"10.{random.choice([n for n in range(64, 250) if n not in used])}"
 
 
 def run(*args, input=None, env=None):

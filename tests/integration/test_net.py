@@ -8,7 +8,6 @@ own jails, never take each other's; each test removes what it made, and only
 that. Readiness is waited for (a bound socket, a file), never slept for.
 """
 import os
-import random
 import re
 import select
 import shutil
@@ -20,21 +19,12 @@ import time
 
 import pytest
 
-from conftest import LJAIL, PROBE
+from conftest import LJAIL, PROBE, free_prefix
 
 RUN = secrets.token_hex(3)
 BR, BR2 = f"ljt{RUN}a", f"ljt{RUN}b"
 VETH0, VETH1 = f"ljd{RUN}0", f"ljd{RUN}1"
 OURS = {BR, BR2, VETH0, VETH1}
-
-
-def free_prefix():
-    """10.N for an N that no address or route on this host uses."""
-    out = subprocess.run(["ip", "-4", "-o", "route", "show", "table", "all"],
-                         capture_output=True, text=True).stdout
-    out += subprocess.run(["ip", "-4", "-o", "addr"], capture_output=True, text=True).stdout
-    used = {int(n) for n in re.findall(r"\b10\.(\d+)\.", out)}
-    return f"10.{random.choice([n for n in range(64, 250) if n not in used])}"
 
 
 S = free_prefix()

@@ -8,7 +8,6 @@ checks that, and the root goes when the run ends.
 """
 import io
 import os
-import random
 import re
 import secrets
 import shutil
@@ -20,7 +19,7 @@ import time
 
 import pytest
 
-from conftest import LJAIL
+from conftest import LJAIL, free_prefix
 
 # Per run: two runs, or a run and a user's own ljail root, never share a store.
 # ljail makes it on first use; nothing is made when no store test runs.
@@ -485,15 +484,6 @@ def test_shared_folder_in_several_jails(debian, clean, victim):
     ok("stop", "s1", "s2")
     assert sorted(os.listdir(victim)) == ["keep", "note"]
     os.unlink(os.path.join(victim, "note"))
-
-
-def free_prefix():
-    """10.N for an N that no address or route on this host uses."""
-    out = subprocess.run(["ip", "-4", "-o", "route", "show", "table", "all"],
-                         capture_output=True, text=True).stdout
-    out += subprocess.run(["ip", "-4", "-o", "addr"], capture_output=True, text=True).stdout
-    used = {int(n) for n in re.findall(r"\b10\.(\d+)\.", out)}
-    return f"10.{random.choice([n for n in range(64, 250) if n not in used])}"
 
 
 def test_create_vnet_writes_the_network(debian, clean):

@@ -117,56 +117,17 @@ static void print_all(const struct rt_running *r)
 	putchar('\n');
 }
 
-/*
- * A parameter's value as JSON of its type in the table: booleans (their "no"
- * applied) and integers as JSON's own, lists and addresses as arrays,
- * the rest as strings.
- */
-static void json_param_value(FILE *out, const struct lj_state_param *p,
-			     const struct conf_param_def *d, bool negated)
-{
-	const char *last = p->nvalues ? p->values[p->nvalues - 1] : NULL;
-	switch (d ? d->type : CONF_T_STRING) {
-	case CONF_T_BOOL: {
-		struct conf_param cp = {.name = p->name, .values = p->values,
-					.nvalues = p->nvalues, .def = d, .negated = negated};
-		fputs(conf_param_bool(&cp) ? "true" : "false", out);
-		return;
-	}
-	case CONF_T_INT:
-		if (last && lj_parse_long(last, NULL)) {
-			fputs(last, out);
-			return;
-		}
-		break;
-	case CONF_T_LIST:
-	case CONF_T_IP4:
-	case CONF_T_IP6:
-		fputc('[', out);
-		for (size_t i = 0; i < p->nvalues; i++) {
-			if (i)
-				fputc(',', out);
-			lj_json_string(out, p->values[i]);
-		}
-		fputc(']', out);
-		return;
-	case CONF_T_JAILSYS:
-		/* Valueless, as for vnet;, means new. */
-		lj_json_string(out, last ? last : "new");
-		return;
-	default: break;
-	}
-	lj_json_string(out, last ? last : "");
-}
-
 /* "NAME":VALUE, the name without a "no" prefix when the table knows it. */
 static void json_param(FILE *out, const struct lj_state_param *p)
 {
 	bool negated = false;
 	const struct conf_param_def *d = conf_param_find(p->name, &negated);
+	/* Typed as config show --json types it: one reading of the table. */
+	struct conf_param cp = {.name = p->name, .values = p->values, .nvalues = p->nvalues,
+				.def = d, .negated = negated || p->negated};
 	lj_json_string(out, d ? d->name : p->name);
 	fputc(':', out);
-	json_param_value(out, p, d, negated || p->negated);
+	conf_print_json_value(out, &cp);
 }
 
 static void print_json(const struct rt_running *jails, size_t n)
