@@ -118,6 +118,8 @@ const struct conf_param_def conf_param_table[] = {
 	P("vnet.nat", BOOL),
 	P("dns.resolvconf", LIST),
 	P("allow.io_uring", BOOL),
+	P("userns", JAILSYS),
+	P("userns.idmap", STRING),
 	P("boot", BOOL),
 	P("zfs.dataset", LIST),
 };

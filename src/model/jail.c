@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "model/jail.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -147,14 +149,22 @@ static int add_fstab_line(struct lj_jail *j, const char *line, const struct conf
 		while (inside[0] == '/' && inside[1] == '/')
 			inside++;
 		enum lj_mount_kind kind = kind_of(e.type);
+		bool idmap = has_option(e.options, "idmap");
 		if (kind == LJ_MOUNT_BIND && e.source[0] != '/')
 			rc = lj_error_usage(err,
 					    "jail '%s': %s: nullfs source '%s' is not an "
 					    "absolute path",
 					    j->name, at, e.source);
-		else
+		else if (idmap && (kind != LJ_MOUNT_BIND || !j->idmap.count))
+			rc = lj_error_usage(err,
+					    "jail '%s': %s: idmap goes with nullfs lines of a jail "
+					    "with userns = new",
+					    j->name, at);
+		else {
 			add_mount(j, kind, e.source, *inside ? inside : "/", e.options,
 				  has_option(e.options, "ro"), lj_steal_ptr(&at));
+			j->mounts[j->nmounts - 1].idmap = idmap;
+		}
 	}
 	conf_fstab_entry_release(&e);
 	return rc < 0 ? rc : 0;
@@ -286,6 +296,58 @@ static int network_from_conf(struct lj_jail *j, const struct conf_jail *cj, stru
 				      "vnet.bridge.addr (the subnet to masquerade)",
 				      j->name);
 	j->resolvconf = copy_values(param(cj, "dns.resolvconf"), &j->nresolvconf);
+	return 0;
+}
+
+int lj_idmap_parse(const char *text, struct lj_idmap *map)
+{
+	char *end;
+	errno = 0;
+	unsigned long long base = strtoull(text, &end, 10);
+	if (errno || end == text || *end != ':' || !isdigit((unsigned char)*text))
+		return -EINVAL;
+	const char *c = end + 1;
+	unsigned long long count = strtoull(c, &end, 10);
+	if (errno || end == c || *end || !isdigit((unsigned char)*c))
+		return -EINVAL;
+	/*
+	 * Host id 0 is never a jail's: whoever holds it in a jail would own the
+	 * host's files. The top id, 2^32 - 1, is the kernel's "no id".
+	 */
+	if (base == 0 || count == 0 || base + count > UINT32_MAX)
+		return -EINVAL;
+	*map = (struct lj_idmap){(uint32_t)base, (uint32_t)count};
+	return 0;
+}
+
+/*
+ * userns = new: a user namespace whose ids are userns.idmap's host ids, so
+ * root in the jail is root over the jail's own namespaces and files only.
+ * inherit (the default, as jail(8) configurations expect): the host's ids.
+ */
+static int userns_from_conf(struct lj_jail *j, const struct conf_jail *cj, struct lj_error *err)
+{
+	const char *mode = jailsys_param(cj, "userns");
+	const char *idmap = string_param(cj, "userns.idmap");
+	if (!mode || lj_str_eq(mode, "inherit")) {
+		if (idmap)
+			return lj_error_usage(err,
+					      "jail '%s': userns.idmap needs userns = new", j->name);
+		return 0;
+	}
+	if (!lj_str_eq(mode, "new"))
+		return lj_error_usage(err, "jail '%s': userns = %s: use new or inherit", j->name,
+				      mode);
+	if (!idmap)
+		return lj_error_usage(err,
+				      "jail '%s': userns = new needs userns.idmap = "
+				      "\"BASE:COUNT\" (host ids for the jail's)",
+				      j->name);
+	if (lj_idmap_parse(idmap, &j->idmap) < 0)
+		return lj_error_usage(err,
+				      "jail '%s': userns.idmap '%s': give BASE:COUNT, host ids "
+				      "from 1 up, within 2^32 - 1",
+				      j->name, idmap);
 	return 0;
 }
 
@@ -438,6 +500,8 @@ int lj_jail_from_conf(struct lj_jail *j, const struct conf_jail *cj, struct lj_e
 	j->hostname = hn ? lj_xstrdup(hn) : NULL;
 	j->domainname = dn ? lj_xstrdup(dn) : NULL;
 
+	if ((rc = userns_from_conf(j, cj, err)) < 0)
+		return rc;
 	if ((rc = network_from_conf(j, cj, err)) < 0)
 		return rc;
 	ipc_from_conf(j, cj);

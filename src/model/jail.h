@@ -34,6 +34,7 @@ struct lj_mount {
 	char *target;  /* absolute path inside the jail ("/" for the root) */
 	char *options; /* the fstab options, for tmpfs and error messages */
 	bool readonly;
+	bool idmap;  /* nullfs with "idmap": the jail's ids are the host's on it */
 	char *where; /* "FILE:LINE" of the line, for error messages */
 };
 
@@ -78,6 +79,18 @@ struct lj_powers {
 	bool sysvshm_off;
 };
 
+/*
+ * The jail's own user ids: jail ids 0 to count - 1 are host ids base to
+ * base + count - 1 (a user namespace). count 0: the jail shares the host's
+ * ids (userns = inherit), and its root is the host's root.
+ */
+struct lj_idmap {
+	uint32_t base, count;
+};
+
+/* The range ljail create hands out: 65536 ids, as Incus and LXC give. */
+#define LJ_IDMAP_COUNT 65536u
+
 struct lj_jail {
 	char *name;
 	long jid; /* asked for by `jid` or a numeric name; 0: the first free one */
@@ -87,6 +100,7 @@ struct lj_jail {
 	char *hostname;
 	char *domainname;
 	bool own_uts, own_ipc, own_net;
+	struct lj_idmap idmap; /* userns and userns.idmap */
 
 	/* Its own network stack's interfaces. */
 	char *bridge;      /* vnet.bridge or interface: the host end joins it */
@@ -144,5 +158,11 @@ void lj_jail_default(struct lj_jail *j, const char *name, const char *path);
 void lj_jail_for_maintenance(struct lj_jail *j);
 
 void lj_jail_release(struct lj_jail *j);
+
+/*
+ * Reads "BASE:COUNT" (userns.idmap) into map: -EINVAL when it is not two
+ * numbers, COUNT is 0, the range wraps past 2^32 - 1 or takes in host id 0.
+ */
+int lj_idmap_parse(const char *text, struct lj_idmap *map);
 
 #endif

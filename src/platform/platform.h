@@ -137,10 +137,17 @@ pid_t plat_attach(struct plat_jail *pj, const struct plat_command *cmd, struct l
 /* USER (a name or a number) as the running jail's own files say. */
 int plat_user(struct plat_jail *pj, const char *user, struct lj_user *u, struct lj_error *err);
 /*
- * The running jail's root as its processes see it (their mounts included),
- * opened O_PATH for plat_open_in_root: an fd or -errno, with err filled.
+ * Work on a running jail's files: fn gets its root as its processes see it
+ * (their mounts included; with its own ids, files show the host ids they
+ * stand for), in a forked child whose new files belong to the jail's root.
  */
-int plat_jail_root(struct plat_jail *pj, struct lj_error *err);
+int plat_jail_edit(struct plat_jail *pj, int (*fn)(int rootfd, void *ctx, struct lj_error *err),
+		   void *ctx, struct lj_error *err);
+/*
+ * The ids a running jail's own ids stand for on the host (count 0: the
+ * host's own).
+ */
+int plat_jail_idmap(struct plat_jail *pj, struct lj_idmap *map, struct lj_error *err);
 
 /* The jail's first ordinary user (uid 1000 and up), or NULL. */
 char *plat_first_user(struct plat_jail *pj);
@@ -148,9 +155,13 @@ char *plat_first_user(struct plat_jail *pj);
 /*
  * Work on a jail's tree while it does not run: fn gets the tree's root
  * (a thin jail's overlay of lower and upper, lower NULL for a plain folder),
- * in a forked child whose mounts nobody else sees.
+ * in a forked child whose mounts nobody else sees. With idmap (a jail with
+ * its own ids; NULL or count 0: the host's), the tree shows the host ids
+ * the jail's stand for, as to a running jail's plat_jail_root, and the
+ * files fn makes belong to the jail's root.
  */
 int plat_tree_edit(const char *root, const char *lower, const char *upper,
+		   const struct lj_idmap *idmap,
 		   int (*fn)(int rootfd, void *ctx, struct lj_error *err), void *ctx,
 		   struct lj_error *err);
 /* Opens path inside the tree rootfd, never leaving it: an fd or -errno. */

@@ -18,7 +18,23 @@
 struct copy {
 	const char *jail, *jail_path, *host_path;
 	bool to_jail;
+	struct lj_idmap idmap; /* the jail's own ids, or count 0 */
 };
+
+/*
+ * An owner across the jail's boundary. Into the jail, the host's id N
+ * becomes the jail's N, which the host stores as base + N (an id beyond
+ * the jail's range becomes its root's); out of it, back again (an id that
+ * is not the jail's stays as it is).
+ */
+static uint32_t owner_across(const struct lj_idmap *m, uint32_t id, bool to_jail)
+{
+	if (!m->count)
+		return id;
+	if (to_jail)
+		return m->base + (id < m->count ? id : 0);
+	return id >= m->base && id - m->base < m->count ? id - m->base : id;
+}
 
 static int copy_bytes(int from, int to)
 {
@@ -94,7 +110,9 @@ static int copy_in_root(int rootfd, void *ctx, struct lj_error *err)
 	}
 	int rc = copy_bytes(from, to);
 	/* Owner and mode as the source has them; set-id bits only if root keeps them. */
-	if (rc == 0 && (fchown(to, st.st_uid, st.st_gid) < 0 || fchmod(to, st.st_mode & 07777) < 0))
+	uid_t uid = owner_across(&cp->idmap, st.st_uid, cp->to_jail);
+	gid_t gid = owner_across(&cp->idmap, st.st_gid, cp->to_jail);
+	if (rc == 0 && (fchown(to, uid, gid) < 0 || fchmod(to, st.st_mode & 07777) < 0))
 		rc = -errno;
 	if (rc < 0)
 		return lj_error_set(err, -rc, "jail '%s': copying to '%s': %s", cp->jail, target,
@@ -107,19 +125,16 @@ int store_cp(const struct lj_paths *paths, const char *conf_file, const char *ja
 {
 	if (store_check_name("jail", jail, err) < 0)
 		return -EINVAL;
-	struct copy cp = {jail, jail_path, host_path, to_jail};
+	struct copy cp = {jail, jail_path, host_path, to_jail, {0, 0}};
 	struct rt_running r;
 	int rc = rt_probe(paths, jail, &r, err);
 	if (rc < 0)
 		return rc;
 	if (r.status == RT_RUNNING) {
 		/* Running: its root as its processes see it, their mounts included. */
-		rc = plat_jail_root(r.pj, err);
-		if (rc >= 0) {
-			int rootfd = rc;
-			rc = copy_in_root(rootfd, &cp, err);
-			close(rootfd);
-		}
+		rc = plat_jail_idmap(r.pj, &cp.idmap, err);
+		if (rc == 0)
+			rc = plat_jail_edit(r.pj, copy_in_root, &cp, err);
 		rt_running_close(&r);
 		return rc;
 	}
@@ -132,9 +147,11 @@ int store_cp(const struct lj_paths *paths, const char *conf_file, const char *ja
 	struct lj_jail j = {0};
 	if (!cj)
 		rc = lj_error_usage(err, "jail '%s' is not in the configuration", jail);
-	else if ((rc = lj_jail_from_conf(&j, cj, err)) == 0)
-		rc = plat_tree_edit(j.path, j.overlay_lower, j.overlay_upper, copy_in_root, &cp,
-				    err);
+	else if ((rc = lj_jail_from_conf(&j, cj, err)) == 0) {
+		cp.idmap = j.idmap;
+		rc = plat_tree_edit(j.path, j.overlay_lower, j.overlay_upper, &j.idmap,
+				    copy_in_root, &cp, err);
+	}
 	lj_jail_release(&j);
 	conf_release(&c);
 	return rc;

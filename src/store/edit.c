@@ -15,10 +15,11 @@
 #include "store/tree.h"
 
 int store_edit_tree(const char *root, const char *lower, const char *upper,
+		    const struct lj_idmap *idmap,
 		    int (*fn)(int rootfd, void *ctx, struct lj_error *err), void *ctx,
 		    struct lj_error *err)
 {
-	return plat_tree_edit(root, lower, upper, fn, ctx, err);
+	return plat_tree_edit(root, lower, upper, idmap, fn, ctx, err);
 }
 
 static int hostname_edit(int rootfd, void *ctx, struct lj_error *err)
@@ -69,8 +70,8 @@ char *store_hosts_with_name(const char *text, size_t len, const char *name, size
 	return lj_strbuf_take(&sb);
 }
 
-int store_set_hostname(const char *root, const char *lower, const char *upper, const char *name,
-		       struct lj_error *err)
+int store_set_hostname(const char *root, const char *lower, const char *upper,
+		       const struct lj_idmap *idmap, const char *name, struct lj_error *err)
 {
-	return store_edit_tree(root, lower, upper, hostname_edit, (void *)name, err);
+	return store_edit_tree(root, lower, upper, idmap, hostname_edit, (void *)name, err);
 }

@@ -11,15 +11,20 @@
 #include <stddef.h>
 
 #include "base/error.h"
+#include "model/jail.h"
 
-/* Calls fn with the tree's root (an overlay of lower and upper when upper is set). */
+/*
+ * Calls fn with the tree's root (an overlay of lower and upper when upper
+ * is set), seen through the jail's ids when idmap has a count.
+ */
 int store_edit_tree(const char *root, const char *lower, const char *upper,
+		    const struct lj_idmap *idmap,
 		    int (*fn)(int rootfd, void *ctx, struct lj_error *err), void *ctx,
 		    struct lj_error *err);
 
 /* /etc/hostname, and the name in /etc/hosts so that sudo and friends resolve it. */
-int store_set_hostname(const char *root, const char *lower, const char *upper, const char *name,
-		       struct lj_error *err);
+int store_set_hostname(const char *root, const char *lower, const char *upper,
+		       const struct lj_idmap *idmap, const char *name, struct lj_error *err);
 
 /*
  * /etc/hosts text (the jail's, so anything at all) with "127.0.1.1 NAME"

@@ -19,6 +19,7 @@
 #include "runtime/state.h"
 #include "store/clone.h"
 #include "store/edit.h"
+#include "store/ids.h"
 #include "store/meta.h"
 #include "store/store.h"
 #include "store/template.h"
@@ -90,7 +91,8 @@ static int choose_template(const struct lj_paths *paths, const char *name, struc
 /* jail.conf.d/NAME.conf, in the style of the account's d2l.conf. */
 static int write_jail_conf(const struct lj_paths *paths, const char *name, const char *root,
 			   const struct store_template *t, const char *upper,
-			   const struct store_create_opts *o, struct lj_error *err)
+			   const struct lj_idmap *idmap, const struct store_create_opts *o,
+			   struct lj_error *err)
 {
 	int rc = lj_make_dirs(paths->conf_dir, 0755, err);
 	if (rc < 0)
@@ -112,6 +114,14 @@ static int write_jail_conf(const struct lj_paths *paths, const char *name, const
 		fprintf(f, "\t# A thin jail: the template below, the jail's own changes above.\n");
 		fprintf(f, "\toverlay.lower = \"%s\";\n", t->root);
 		fprintf(f, "\toverlay.upper = \"%s\";\n", upper);
+	}
+	if (idmap->count) {
+		fprintf(f, "\t# Root in the jail is root over the jail alone: its ids are these host ids.\n");
+		fprintf(f, "\tuserns = new;\n");
+		fprintf(f, "\tuserns.idmap = \"%u:%u\";\n", idmap->base, idmap->count);
+	} else {
+		fprintf(f, "\t# Privileged: root in the jail is the host's root, confined.\n");
+		fprintf(f, "\tuserns = inherit;\n");
 	}
 	fprintf(f, "\thost.hostname = \"%s\";\n", o->hostname ? o->hostname : name);
 	fprintf(f, "\tpersist;\n");
@@ -175,6 +185,27 @@ static int run_in_jail(const struct lj_paths *paths, const char *conf_file, cons
 
 static int create_locked(const struct lj_paths *paths, const char *name,
 			 const struct store_create_opts *o, struct lj_error *err);
+
+/*
+ * A jail with its own ids owns its folder (mode 0700 still keeps the
+ * host's users out): the jail's init sets up its mounts as the jail's root
+ * and must reach its path, as LXC asks of an unprivileged container's. A
+ * thin jail's own layer belongs to its ids on disk too: what its root
+ * writes there is stored as base and up, so a file it makes set-uid is
+ * set-uid to an id with no rights on the host. Only the folders need it
+ * now; overlayfs gives each file the owner the jail sees.
+ */
+static int own_folders(const char *part, bool thin, const struct lj_idmap *idmap,
+		       struct lj_error *err)
+{
+	static const char *const dirs[] = {"", "/upper", "/work"};
+	for (size_t i = 0; i < (thin ? LJ_ARRAY_SIZE(dirs) : 1); i++) {
+		LJ_CLEANUP_FREE char *d = lj_xasprintf("%s%s", part, dirs[i]);
+		if (lchown(d, idmap->base, idmap->base) < 0)
+			return lj_error_set(err, errno, "'%s': %s", d, strerror(errno));
+	}
+	return 0;
+}
 
 int store_jail_create(const struct lj_paths *paths, const char *name,
 		      const struct store_create_opts *o, struct lj_error *err)
@@ -261,7 +292,17 @@ static int create_locked(const struct lj_paths *paths, const char *name,
 	LJ_CLEANUP_FREE char *part_upper = NULL;
 	const char *method = NULL;
 	bool conf_written = false;
-	rc = store_clone(t.root, part, o->thick, &method, &part_upper, err);
+	/*
+	 * Its own host ids, held under the id lock until its meta records
+	 * them, so that no other create picks the same.
+	 */
+	struct lj_idmap idmap = {0};
+	int ids_lock = -1;
+	rc = o->privileged ? 0 : store_ids_claim(paths, &idmap, &ids_lock, err);
+	if (rc == 0)
+		rc = store_clone(t.root, part, o->thick, &method, &part_upper, err);
+	if (rc == 0 && idmap.count)
+		rc = own_folders(part, part_upper != NULL, &idmap, err);
 	if (rc == 0) {
 		struct store_meta m = {0};
 		char version[32], created[32];
@@ -272,18 +313,23 @@ static int create_locked(const struct lj_paths *paths, const char *name,
 		store_meta_set(&m, "version", version);
 		store_meta_set(&m, "method", method);
 		store_meta_set(&m, "created", created);
+		char ids[32];
+		snprintf(ids, sizeof(ids), "%u:%u", idmap.base, idmap.count);
+		if (idmap.count)
+			store_meta_set(&m, "idmap", ids);
 		LJ_CLEANUP_FREE char *mfile = lj_xasprintf("%s/meta", part);
 		rc = store_meta_write(mfile, &m, err);
 		store_meta_release(&m);
 	}
+	store_ids_release(paths, &ids_lock);
 	if (rc == 0)
-		rc = store_set_hostname(part_root, part_upper ? t.root : NULL, part_upper,
+		rc = store_set_hostname(part_root, part_upper ? t.root : NULL, part_upper, &idmap,
 					o->hostname ? o->hostname : name, err);
 	if (rc == 0) {
 		/* The configuration names the folder where the jail will stand. */
 		LJ_CLEANUP_FREE char *root = lj_xasprintf("%s/root", dir);
 		LJ_CLEANUP_FREE char *upper = part_upper ? lj_xasprintf("%s/upper", dir) : NULL;
-		rc = write_jail_conf(paths, name, root, &t, upper, o, err);
+		rc = write_jail_conf(paths, name, root, &t, upper, &idmap, o, err);
 		conf_written = rc == 0;
 	}
 	if (rc == 0 && rename(part, dir) < 0)

@@ -21,6 +21,7 @@ struct store_create_opts {
 	const char *bridge;   /* with vnet: default ljbr0 */
 	const char *router;   /* with vnet: the bridge's address and the default route */
 	bool nat;             /* with vnet: vnet.nat */
+	bool privileged;      /* the host's ids (userns = inherit), not a range of its own */
 };
 
 struct store_user_opts {

@@ -7,6 +7,7 @@ every jail and extra template a test makes is removed again, the fixture
 checks that, and the root goes when the run ends.
 """
 import io
+import pathlib
 import os
 import re
 import secrets
@@ -369,7 +370,9 @@ def test_useradd_gets_the_home_right(debian, clean, victim):
     with open(os.path.join(CONF_D, "u.conf")) as f:
         conf = f.read()
     with open(os.path.join(CONF_D, "u.conf"), "w") as f:
-        f.write(conf.replace("persist;", f'persist;\n\tmount += "{victim} $path/home nullfs rw 0 0";'))
+        # idmap: the jail's ids are the host's there, so uid 2346 is the host's 2346.
+        f.write(conf.replace("persist;",
+                             f'persist;\n\tmount += "{victim} $path/home nullfs rw,idmap 0 0";'))
     ok("useradd", "u", "shared", "--uid", "2346")
     home = os.path.join(victim, "shared")
     st = os.stat(home)
@@ -472,7 +475,10 @@ def test_a_template_is_in_use_unless_proven_otherwise(debian, clean, tmp_path):
 def test_shared_folder_in_several_jails(debian, clean, victim):
     ok("create", "s1")
     ok("create", "s2")
-    for name, mode in (("s1", "rw"), ("s2", "ro")):
+    # s1 writes with the host's ids (idmap); s2 reads with its own, as any
+    # other host user would: the folder must be open to others for that.
+    os.chmod(victim, 0o755)
+    for name, mode in (("s1", "rw,idmap"), ("s2", "ro")):
         path = os.path.join(CONF_D, f"{name}.conf")
         conf = open(path).read().replace(
             "persist;", f'persist;\n\tmount += "{victim} $path/mnt nullfs {mode} 0 0";')
@@ -484,6 +490,54 @@ def test_shared_folder_in_several_jails(debian, clean, victim):
     ok("stop", "s1", "s2")
     assert sorted(os.listdir(victim)) == ["keep", "note"]
     os.unlink(os.path.join(victim, "note"))
+
+
+def test_jail_root_is_not_host_root_in_a_shared_folder(debian, clean, victim):
+    """A set-uid file that jail root makes in a shared folder gives a host user
+    nothing: the jail's ids are a range of unprivileged host ids. A privileged
+    jail (--privileged, the old default) shows the hole this closes."""
+    ok("create", "own")
+    ok("create", "priv", "--privileged")
+    conf = open(os.path.join(CONF_D, "own.conf")).read()
+    base = int(re.search(r'userns.idmap = "(\d+):65536";', conf).group(1))
+    assert base >= 524288
+    assert "userns = inherit;" in open(os.path.join(CONF_D, "priv.conf")).read()
+    # A folder the jail's root owns on the host, shared with both jails.
+    shared = tempfile.mkdtemp(dir="/var/tmp", prefix="ljail-shared-")
+    try:
+        os.chmod(shared, 0o755)
+        os.chown(shared, base, base)
+        for name in ("own", "priv"):
+            path = os.path.join(CONF_D, f"{name}.conf")
+            text = open(path).read().replace(
+                "persist;", f'persist;\n\tmount += "{shared} $path/mnt nullfs rw 0 0";\n'
+                f'\tmount += "{victim} $path/srv nullfs rw 0 0";')
+            open(path, "w").write(text)
+        ok("start", "own", "priv")
+        for name in ("own", "priv"):
+            ok("exec", name, "sh", "-c", f"cp /usr/bin/id /mnt/id-{name} && chmod 4755 /mnt/id-{name}")
+        own, priv = (os.stat(os.path.join(shared, f"id-{n}")) for n in ("own", "priv"))
+        assert own.st_mode & 0o4000 and priv.st_mode & 0o4000
+        assert (own.st_uid, own.st_gid) == (base, base)
+        assert priv.st_uid == 0
+        # An ordinary host user runs each: the jail's is no one's root.
+        def as_nobody(path):
+            return subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                                   path], capture_output=True, text=True).stdout
+        assert "euid=0(" not in as_nobody(os.path.join(shared, "id-own"))
+        assert f"euid={base}" in as_nobody(os.path.join(shared, "id-own"))
+        assert "euid=0(" in as_nobody(os.path.join(shared, "id-priv"))
+        # A host folder the host's root owns is not the jail root's to write.
+        rc, _, err = lj("exec", "own", "touch", "/srv/planted")
+        assert rc != 0 and "Permission denied" in err
+        ok("exec", "priv", "touch", "/srv/planted")
+        os.unlink(os.path.join(victim, "planted"))
+        # Seen from inside, the jail's root owns its files and is uid 0.
+        assert ok("exec", "own", "stat", "-c", "%u %U", "/mnt/id-own") == "0 root\n"
+        assert ok("exec", "own", "cat", "/proc/self/uid_map").split() == ["0", str(base), "65536"]
+        ok("stop", "own", "priv")
+    finally:
+        shutil.rmtree(shared)
 
 
 def test_create_vnet_writes_the_network(debian, clean):
@@ -524,7 +578,11 @@ def test_btrfs_templates_clone_as_snapshots(debian, clean, tmp_path):
     with open(image, "wb") as f:
         f.truncate(1 << 30)
     subprocess.run(["mkfs.btrfs", "-q", str(image)], check=True)
-    root = tmp_path / "R"
+    # A jail with its own ids sets up its mounts as its own root, which must
+    # reach the jail's path: the folders on the way are searchable (pytest's
+    # tmp_path is not), as LXC asks of an unprivileged container's.
+    root = pathlib.Path(tempfile.mkdtemp(dir="/var/tmp", prefix="ljail-btrfs-"))
+    os.chmod(root, 0o711)
     data = root / "var" / "lib" / "ljail"
     data.mkdir(parents=True)
     subprocess.run(["mount", "-o", "loop", str(image), str(data)], check=True)
@@ -549,6 +607,9 @@ def test_btrfs_templates_clone_as_snapshots(debian, clean, tmp_path):
         assert os.stat(data / "containers" / "snap" / "root").st_ino == 256
         run("start", "snap")
         run("exec", "snap", "sh", "-c", "echo mine > /etc/only-in-snap")
+        # A snapshot keeps the host's ids on disk, seen through the jail's.
+        assert run("exec", "snap", "stat", "-c", "%u", "/etc/only-in-snap") == "0\n"
+        assert os.stat(data / "containers" / "snap" / "root" / "etc" / "only-in-snap").st_uid == 0
         run("stop", "snap")
         assert not (data / "templates" / "b" / "1" / "etc" / "only-in-snap").exists()
         run("destroy", "snap")
@@ -557,6 +618,7 @@ def test_btrfs_templates_clone_as_snapshots(debian, clean, tmp_path):
     finally:
         subprocess.run([LJAIL, "stop", "-a", "-q"], env=env, capture_output=True)
         subprocess.run(["umount", str(data)], check=True)
+        shutil.rmtree(root)
 
 
 def children(pid):

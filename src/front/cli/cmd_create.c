@@ -2,7 +2,7 @@
 /*
  * ljail create NAME [--template T] [--thick] [--hostname H]
  *              [--ip4 inherit|disable | --vnet --ip4 ADDR/PREFIX [--bridge BR]
- *               [--router ADDR] [--nat]] [--user USER [--sudo]] [--start]
+ *               [--router ADDR] [--nat]] [--privileged] [--user USER [--sudo]] [--start]
  */
 #include "front/cli/cli.h"
 
@@ -26,6 +26,7 @@ enum {
 	OPT_BRIDGE,
 	OPT_ROUTER,
 	OPT_NAT,
+	OPT_PRIVILEGED,
 };
 
 /* The new jail, from the configuration as it now stands. */
@@ -64,6 +65,7 @@ int cli_cmd_create(struct cli *cli, int argc, char **argv)
 		{"bridge", required_argument, NULL, OPT_BRIDGE},
 		{"router", required_argument, NULL, OPT_ROUTER},
 		{"nat", no_argument, NULL, OPT_NAT},
+		{"privileged", no_argument, NULL, OPT_PRIVILEGED},
 		{NULL, 0, NULL, 0},
 	};
 	const struct cli_command *cmd = cli_find_command("create");
@@ -86,6 +88,7 @@ int cli_cmd_create(struct cli *cli, int argc, char **argv)
 		case OPT_BRIDGE: o.bridge = optarg; break;
 		case OPT_ROUTER: o.router = optarg; break;
 		case OPT_NAT: o.nat = true; break;
+		case OPT_PRIVILEGED: o.privileged = true; break;
 		default: return LJ_EXIT_USAGE;
 		}
 	}

@@ -17,6 +17,7 @@
 #include "platform/linux/enter.h"
 #include "platform/linux/handle.h"
 #include "platform/linux/users.h"
+#include "platform/linux/userns.h"
 
 /* The jail's root as its init sees it, opened from the host. */
 static int open_root(struct plat_jail *pj, struct lj_error *err)
@@ -35,9 +36,50 @@ static int open_root(struct plat_jail *pj, struct lj_error *err)
 	return fd;
 }
 
-int plat_jail_root(struct plat_jail *pj, struct lj_error *err)
+int plat_jail_idmap(struct plat_jail *pj, struct lj_idmap *map, struct lj_error *err)
 {
-	return open_root(pj, err);
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pj->pid);
+	FILE *f = fopen(path, "re");
+	unsigned long long inside, base, count;
+	int n = f ? fscanf(f, "%llu %llu %llu", &inside, &base, &count) : -1;
+	if (f)
+		fclose(f);
+	if (n != 3 || inside != 0 || lx_process_starttime(pj->pid) != pj->starttime)
+		return lj_error_set(err, ESRCH, "jail '%s' is not running", pj->name);
+	/* The host's own namespace maps all ids to themselves. */
+	*map = base == 0 ? (struct lj_idmap){0, 0} : (struct lj_idmap){(uint32_t)base, (uint32_t)count};
+	return 0;
+}
+
+struct jail_edit {
+	int rootfd;
+	struct lj_idmap map;
+	int (*fn)(int rootfd, void *ctx, struct lj_error *err);
+	void *ctx;
+};
+
+static int jail_edit_child(void *ctx, struct lj_error *err)
+{
+	struct jail_edit *e = ctx;
+	int rc = e->map.count ? lx_userns_act_as_root(&e->map) : 0;
+	if (rc < 0)
+		return lj_error_set(err, -rc, "acting as the jail's root: %s", strerror(-rc));
+	return e->fn(e->rootfd, e->ctx, err);
+}
+
+int plat_jail_edit(struct plat_jail *pj, int (*fn)(int rootfd, void *ctx, struct lj_error *err),
+		   void *ctx, struct lj_error *err)
+{
+	struct jail_edit e = {.fn = fn, .ctx = ctx};
+	int rc = plat_jail_idmap(pj, &e.map, err);
+	if (rc < 0)
+		return rc;
+	LJ_CLEANUP_CLOSE int root = open_root(pj, err);
+	if (root < 0)
+		return root;
+	e.rootfd = root;
+	return lj_in_child(jail_edit_child, &e, "working in the jail's files", err);
 }
 
 int plat_user(struct plat_jail *pj, const char *user, struct lj_user *u, struct lj_error *err)

@@ -22,8 +22,13 @@
 #include "platform/linux/mounts.h"
 #include "platform/linux/rtnl.h"
 #include "platform/linux/users.h"
+#include "platform/linux/userns.h"
 
-/* Everything the child does, in order; the first error ends it. */
+/*
+ * What the jail's init does before ljail lets it run, in order; the first
+ * error ends it. It runs in the jail's namespaces (in its user namespace
+ * when it has one), on the root tree the first stage built.
+ */
 static int setup_child(const struct plat_jail *pj, const struct plat_run *run,
 		       struct lj_user *user, int *procfd, struct lj_error *err)
 {
@@ -31,13 +36,7 @@ static int setup_child(const struct plat_jail *pj, const struct plat_run *run,
 	LJ_CLEANUP_CLOSE int rootfd = -1;
 	int rc;
 
-	/*
-	 * Its own session: the caller's terminal and its signals stay outside.
-	 * Except for `ljail run`, whose command belongs to the caller's terminal.
-	 */
-	if (!run)
-		setsid();
-	if ((rc = lj_mounts_root(j, &rootfd, err)) < 0 ||
+	if ((rc = lj_mounts_rebind(j, &rootfd, err)) < 0 ||
 	    (rc = lj_mounts_apply(j, rootfd, err)) < 0 ||
 	    (rc = lj_mounts_resolvconf(j, rootfd, err)) < 0)
 		return rc;
@@ -56,11 +55,14 @@ static int setup_child(const struct plat_jail *pj, const struct plat_run *run,
 	 * Ordinary users may ping in a jail with its own stack, through ICMP
 	 * datagram sockets, as systemd-nspawn allows; the setting is per
 	 * network namespace (the host's /proc, opened here, shows the jail's).
+	 * In a user namespace only the jail's own group ids can be named.
 	 */
 	if (j->own_net) {
+		char all[32];
+		int len = snprintf(all, sizeof(all), "0 %u",
+				   j->idmap.count ? j->idmap.count - 1 : 2147483647u);
 		int fd = open("/proc/sys/net/ipv4/ping_group_range", O_WRONLY | O_CLOEXEC);
-		static const char all[] = "0 2147483647";
-		if (fd < 0 || write(fd, all, sizeof(all) - 1) != (ssize_t)(sizeof(all) - 1)) {
+		if (fd < 0 || write(fd, all, (size_t)len) != len) {
 			int e = errno;
 			if (fd >= 0)
 				close(fd);
@@ -134,30 +136,35 @@ static pid_t spawn_run_command(const struct lj_jail *j, const struct plat_run *r
 	lj_exec_command(j->name, user, &cmd);
 }
 
-_Noreturn static void run_child(const struct plat_jail *pj, const struct plat_run *run,
-				int report, int go)
+/* The reports a starting jail sends ljail: stage one's, then init's. */
+struct start_report {
+	int32_t pid; /* stage one: the jail's init as the host sees it */
+	struct lj_error err;
+};
+
+_Noreturn static void send_and_exit(int report, pid_t pid, const struct lj_error *err, int status)
+{
+	struct start_report r = {.pid = pid, .err = *err};
+	if (r.err.code == 0 && status != 0)
+		r.err.code = EIO;
+	ssize_t ignored = write(report, &r, sizeof(r));
+	(void)ignored;
+	_exit(status);
+}
+
+/* Stage two: the jail's init, pid 1 of its namespace. */
+_Noreturn static void jail_child(const struct plat_jail *pj, const struct plat_run *run,
+				 int report, int go)
 {
 	const struct lj_jail *j = pj->j;
 	struct lj_error err = {0};
 	struct lj_user user = {0};
 	int procfd = -1;
 
-	lj_proctitle_set("ljail-init");
-	/*
-	 * Only the two pipes go with the child: above all not ljail's lock on the
-	 * jail, which a long-lived init would otherwise hold for ever.
-	 */
-	const int keep[] = {report, go};
-	lj_close_fds_except(keep, LJ_ARRAY_SIZE(keep));
 	/* The error crosses whole, so a usage error stays one (exit status 2). */
-	if (setup_child(pj, run, &user, &procfd, &err) < 0) {
-		if (!err.code)
-			err.code = EIO;
-		ssize_t ignored = write(report, &err, sizeof(err));
-		(void)ignored;
-		_exit(1);
-	}
-	struct lj_error ok = {0};
+	if (setup_child(pj, run, &user, &procfd, &err) < 0)
+		send_and_exit(report, 0, &err, 1);
+	struct start_report ok = {0};
 	if (write(report, &ok, sizeof(ok)) != (ssize_t)sizeof(ok))
 		_exit(1);
 	close(report);
@@ -176,6 +183,68 @@ _Noreturn static void run_child(const struct plat_jail *pj, const struct plat_ru
 	lj_init_run(procfd, j->persist, main_pid);
 }
 
+/*
+ * Stage one, as the host's root in a mount namespace of its own: builds
+ * the jail's root tree (an overlay, idmapped where the jail has its own
+ * ids), then takes on the jail's user namespace and makes the jail's other
+ * namespaces inside it, so that they belong to the jail's root and not to
+ * the host's. Its child, the jail's init, is ljail's child (CLONE_PARENT).
+ */
+_Noreturn static void first_stage(const struct plat_jail *pj, const struct plat_run *run,
+				  int report, int go, int userns)
+{
+	const struct lj_jail *j = pj->j;
+	struct lj_error err = {0};
+
+	lj_proctitle_set("ljail-init");
+	/*
+	 * Only the two pipes and the user namespace go with the child: above
+	 * all not ljail's lock on the jail, which a long-lived init would
+	 * otherwise hold for ever.
+	 */
+	const int keep[] = {report, go, userns};
+	lj_close_fds_except(keep, LJ_ARRAY_SIZE(keep));
+	/*
+	 * Its own session: the caller's terminal and its signals stay outside.
+	 * Except for `ljail run`, whose command belongs to the caller's terminal.
+	 */
+	if (!run)
+		setsid();
+	LJ_CLEANUP_CLOSE int rootfd = -1;
+	if (lj_mounts_root(j, userns, &rootfd, &err) < 0 ||
+	    lj_mounts_idmapped(j, userns, rootfd, &err) < 0)
+		send_and_exit(report, 0, &err, 1);
+	if (userns >= 0 && lx_userns_join(userns) < 0) {
+		lj_error_set(&err, errno, "jail '%s': joining its user namespace: %s", j->name,
+			     strerror(errno));
+		send_and_exit(report, 0, &err, 1);
+	}
+	if (userns >= 0)
+		close(userns);
+	int flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWCGROUP;
+	if (j->own_uts)
+		flags |= CLONE_NEWUTS;
+	if (j->own_ipc)
+		flags |= CLONE_NEWIPC;
+	if (j->own_net)
+		flags |= CLONE_NEWNET;
+	if (unshare(flags) < 0) {
+		lj_error_set(&err, errno, "jail '%s': making namespaces: %s", j->name,
+			     strerror(errno));
+		send_and_exit(report, 0, &err, 1);
+	}
+	struct clone_args args = {.flags = CLONE_PARENT};
+	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid == 0)
+		jail_child(pj, run, report, go);
+	if (pid < 0) {
+		lj_error_set(&err, errno, "jail '%s': starting its init: %s", j->name,
+			     strerror(errno));
+		send_and_exit(report, 0, &err, 1);
+	}
+	send_and_exit(report, pid, &err, 0);
+}
+
 static void close_pair(int p[2])
 {
 	if (p[0] >= 0)
@@ -185,74 +254,87 @@ static void close_pair(int p[2])
 	p[0] = p[1] = -1;
 }
 
+/* Reads one report whole: false when the writer died first. */
+static bool read_report(int fd, struct start_report *r)
+{
+	size_t got = 0;
+	ssize_t n;
+	while (got < sizeof(*r) && (n = read(fd, (char *)r + got, sizeof(*r) - got)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return false;
+		got += (size_t)n;
+	}
+	r->err.msg[sizeof(r->err.msg) - 1] = '\0';
+	return got == sizeof(*r);
+}
+
 int lx_create(struct plat_jail *pj, const struct plat_run *run, struct lj_error *err)
 {
 	const struct lj_jail *j = pj->j;
 	int report[2] = {-1, -1}, go[2] = {-1, -1};
-	int pidfd = -1;
+	LJ_CLEANUP_CLOSE int userns = -1;
+	int rc;
 
+	if (j->idmap.count && (rc = lx_userns_make(&j->idmap, &userns, err)) < 0)
+		return lj_error_wrap(err, "jail '%s'", j->name);
 	if (pipe2(report, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0) {
 		close_pair(report);
 		return lj_error_set(err, errno, "jail '%s': pipe: %s", j->name, strerror(errno));
 	}
-	uint64_t flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWCGROUP | CLONE_PIDFD;
-	if (j->own_uts)
-		flags |= CLONE_NEWUTS;
-	if (j->own_ipc)
-		flags |= CLONE_NEWIPC;
-	if (j->own_net)
-		flags |= CLONE_NEWNET;
-	struct clone_args args = {
-		.flags = flags,
-		.pidfd = (uint64_t)(uintptr_t)&pidfd,
-		.exit_signal = SIGCHLD,
-	};
+	struct clone_args args = {.flags = CLONE_NEWNS, .exit_signal = SIGCHLD};
 	fflush(NULL);
-	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-	if (pid < 0) {
+	pid_t first = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (first < 0) {
 		int e = errno;
 		close_pair(report);
 		close_pair(go);
 		return lj_error_set(err, e, "jail '%s': making namespaces: %s", j->name,
 				    strerror(e));
 	}
-	if (pid == 0) {
+	if (first == 0) {
 		close(report[0]);
 		close(go[1]);
-		run_child(pj, run, report[1], go[0]);
+		first_stage(pj, run, report[1], go[0], userns);
 	}
 	close(report[1]);
 	close(go[0]);
 	report[1] = go[0] = -1;
 
-	struct lj_error child = {0};
-	size_t got = 0;
-	ssize_t n;
-	while (got < sizeof(child) &&
-	       (n = read(report[0], (char *)&child + got, sizeof(child) - got)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		got += (size_t)n;
-	}
+	struct start_report r1 = {0}, r2 = {0};
+	bool got1 = read_report(report[0], &r1);
+	waitpid(first, NULL, 0);
+	pid_t pid = got1 && r1.err.code == 0 ? r1.pid : 0;
+	bool got2 = pid > 0 && read_report(report[0], &r2);
 	close(report[0]);
-	if (got == sizeof(child) && child.code == 0) {
+	/*
+	 * The init is ljail's own child (CLONE_PARENT) and not reaped yet, so
+	 * its pid cannot have been reused.
+	 */
+	int pidfd = pid > 0 ? (int)syscall(SYS_pidfd_open, pid, 0) : -1;
+	if (got2 && r2.err.code == 0 && pidfd >= 0) {
 		pj->pid = pid;
 		pj->starttime = lx_process_starttime(pid);
 		pj->pidfd = pidfd;
 		pj->go = go[1];
 		return 0;
 	}
-	/* The child failed (or died): it is gone once reaped, and its namespaces with it. */
+	/* The jail failed (or died): it is gone once reaped, and its namespaces with it. */
 	close(go[1]);
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
-	close(pidfd);
-	if (got == sizeof(child)) {
-		child.msg[sizeof(child.msg) - 1] = '\0';
-		*err = child;
-		return -child.code;
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	if (got1 && r1.err.code) {
+		*err = r1.err;
+		return -r1.err.code;
+	}
+	if (got2 && r2.err.code) {
+		*err = r2.err;
+		return -r2.err.code;
 	}
 	return lj_error_set(err, EIO, "jail '%s': the jail's init died while starting", j->name);
 }

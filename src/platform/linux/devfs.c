@@ -5,6 +5,8 @@
  * /dev/mqueue. Nothing of the host's /dev is visible.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -37,7 +39,44 @@ static const char *const devlinks[][2] = {
 	{"stderr", "/proc/self/fd/2"},
 };
 
-static int populate(int dev, int ruleset)
+/*
+ * The host's node for a device: a jail with its own ids cannot make device
+ * nodes (nodes it made would not open on a file system its namespace
+ * mounted), so it gets the host's own, bound over empty files.
+ */
+static const char *host_node(const struct devnode *d)
+{
+	if (d->major == 1 && d->minor == 3)
+		return "/dev/null"; /* console too */
+	static char path[32];
+	snprintf(path, sizeof(path), "/dev/%s", d->name);
+	return path;
+}
+
+static int bind_nodes(int dev, int ruleset)
+{
+	for (size_t i = 0; i < LJ_ARRAY_SIZE(devnodes); i++) {
+		const struct devnode *d = &devnodes[i];
+		if (ruleset < d->min_ruleset)
+			continue;
+		LJ_CLEANUP_CLOSE int node = open_tree(AT_FDCWD, host_node(d),
+						      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		struct stat st;
+		/* Only the very device the ruleset names, whatever the host put there. */
+		if (node < 0 || fstat(node, &st) < 0)
+			return -errno;
+		if (!S_ISCHR(st.st_mode) || major(st.st_rdev) != d->major ||
+		    minor(st.st_rdev) != d->minor)
+			return -ENODEV;
+		LJ_CLEANUP_CLOSE int target = openat(dev, d->name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		int rc = target < 0 ? -errno : lj_mount_attach(node, target);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int populate(int dev, int ruleset, bool own_ids)
 {
 	for (size_t i = 0; i < LJ_ARRAY_SIZE(devnodes); i++) {
 		const struct devnode *d = &devnodes[i];
@@ -45,6 +84,16 @@ static int populate(int dev, int ruleset)
 			continue;
 		if (strchr(d->name, '/') && mkdirat(dev, "net", 0755) < 0 && errno != EEXIST)
 			return -errno;
+		int rc = 0;
+		if (own_ids) {
+			int f = openat(dev, d->name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+			rc = f < 0 ? -errno : 0;
+			if (f >= 0)
+				close(f);
+			if (rc < 0)
+				return rc;
+			continue;
+		}
 		if (mknodat(dev, d->name, S_IFCHR | 0666, makedev(d->major, d->minor)) < 0)
 			return -errno;
 		/* mknod applies the umask; the nodes must be usable by everyone. */
@@ -92,11 +141,15 @@ int lj_devfs_mount(const struct lj_jail *j, const struct lj_mount *m, int target
 		step = "device nodes";
 		/* The nodes need their exact modes, whatever ljail's umask. */
 		mode_t old = umask(0);
-		rc = populate(dev, j->devfs_ruleset);
+		rc = populate(dev, j->devfs_ruleset, j->idmap.count > 0);
 		umask(old);
 	}
 	if (rc == 0 && (rc = lj_mount_attach(dev, targetfd)) < 0)
 		step = "attaching";
+	if (rc == 0 && j->idmap.count) {
+		step = "the host's device nodes";
+		rc = bind_nodes(dev, j->devfs_ruleset);
+	}
 	if (rc == 0 && j->devfs_ruleset >= 3) {
 		/*
 		 * The submounts go in after /dev is attached, through its own fd:

@@ -2,6 +2,7 @@
 #include "platform/linux/enter.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "platform/linux/confine.h"
+#include "platform/linux/userns.h"
 
 int lj_enter(int pidfd, uint64_t caps, const void *seccomp, size_t seccomp_len, const char *jail,
 	     struct lj_error *err)
@@ -21,8 +23,23 @@ int lj_enter(int pidfd, uint64_t caps, const void *seccomp, size_t seccomp_len, 
 	 */
 	int flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
 		    CLONE_NEWCGROUP;
+	/*
+	 * A jail with its own ids: its user namespace too, in the same step,
+	 * and then as its root with none of the host's groups. The host's ids
+	 * mean nothing there, and a host group kept would open host files.
+	 */
+	int own_ids = lx_pid_has_own_userns(pidfd);
+	if (own_ids < 0)
+		return lj_error_set(err, -own_ids, "jail '%s': its user namespace: %s", jail,
+				    strerror(-own_ids));
+	if (own_ids)
+		flags |= CLONE_NEWUSER;
 	if (setns(pidfd, flags) < 0)
 		return lj_error_set(err, errno, "jail '%s': entering its namespaces: %s", jail,
+				    strerror(errno));
+	if (own_ids && (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 ||
+			setresuid(0, 0, 0) < 0))
+		return lj_error_set(err, errno, "jail '%s': becoming its root: %s", jail,
 				    strerror(errno));
 	/*
 	 * Not dumpable from here to the exec: the jail's root must not read

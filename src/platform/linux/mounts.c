@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "platform/linux/sys.h"
+#include "platform/linux/userns.h"
 
 int lj_mount_attach(int mntfd, int targetfd)
 {
@@ -51,7 +52,8 @@ int lj_mount_new(const char *fstype, const char *const *options, unsigned attrs,
  * (enforce_statfs = 2 is what ljail maps). The names are looked up at mount
  * time, so they stand for the folders themselves.
  */
-int lj_mount_overlay(const char *lower, const char *upper, unsigned attrs, int *mntfd)
+int lj_mount_overlay(const char *lower, const char *upper, int userns, unsigned attrs,
+		     int *mntfd)
 {
 	LJ_CLEANUP_FREE char *parent = lj_xstrdup(upper);
 	char *slash = strrchr(parent, '/');
@@ -61,7 +63,19 @@ int lj_mount_overlay(const char *lower, const char *upper, unsigned attrs, int *
 	const char *dirs[] = {lower, upper, work};
 	int fds[3] = {-1, -1, -1};
 	int rc = 0;
-	for (size_t i = 0; i < 3 && rc == 0; i++) {
+	/*
+	 * With a user namespace, the template is seen through an idmapped
+	 * mount: its files, owned by the host's ids, are the jail's own ids
+	 * 0 and up, while the template itself stays as it is for every jail.
+	 * The upper layer is the jail's and owned by its ids on disk.
+	 */
+	fds[0] = userns >= 0 ? open_tree(AT_FDCWD, lower, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)
+			     : open(lower, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fds[0] < 0)
+		rc = -errno;
+	if (rc == 0 && userns >= 0)
+		rc = lx_userns_idmap_mount(fds[0], userns);
+	for (size_t i = 1; i < 3 && rc == 0; i++) {
 		fds[i] = open(dirs[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (fds[i] < 0)
 			rc = -errno;
@@ -89,7 +103,16 @@ static int set_attrs(int mntfd, unsigned set, bool recursive)
 	return 0;
 }
 
-int lj_mounts_root(const struct lj_jail *j, int *rootfd, struct lj_error *err)
+/* Why an idmapped mount may fail, in the words a user can act on. */
+static const char *idmap_hint(int e)
+{
+	return e == EINVAL || e == EOPNOTSUPP || e == EPERM
+		       ? " (the file system may not support idmapped mounts; see ljail doctor, "
+			 "or set userns = inherit)"
+		       : "";
+}
+
+int lj_mounts_root(const struct lj_jail *j, int userns, int *rootfd, struct lj_error *err)
 {
 	struct stat st;
 
@@ -119,17 +142,30 @@ int lj_mounts_root(const struct lj_jail *j, int *rootfd, struct lj_error *err)
 				err, ENOENT,
 				"jail '%s': its template tree '%s' (overlay.lower) is gone",
 				j->name, j->overlay_lower);
-		int rc = lj_mount_overlay(j->overlay_lower, j->overlay_upper, 0, &tree);
+		int rc = lj_mount_overlay(j->overlay_lower, j->overlay_upper, userns, 0, &tree);
 		if (rc < 0)
-			return lj_error_set(err, -rc, "jail '%s': overlay of '%s' and '%s': %s",
+			return lj_error_set(err, -rc, "jail '%s': overlay of '%s' and '%s': %s%s",
 					    j->name, j->overlay_lower, j->overlay_upper,
-					    strerror(-rc));
+					    strerror(-rc), userns >= 0 ? idmap_hint(-rc) : "");
 	} else {
 		tree = open_tree(AT_FDCWD, j->path,
 				 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 		if (tree < 0)
 			return lj_error_set(err, errno, "jail '%s': path '%s': %s", j->name,
 					    j->path, strerror(errno));
+		/*
+		 * A whole tree of its own (a copy or a snapshot) keeps the host's
+		 * ids on disk and is seen through the jail's: what its root writes
+		 * there is stored as the host's id 0, behind the jail's folder,
+		 * which only the host's root may enter.
+		 */
+		struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP,
+					  .userns_fd = (uint64_t)userns};
+		if (userns >= 0 && mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
+						 sizeof(attr)) < 0)
+			return lj_error_set(err, errno, "jail '%s': idmapped mount of '%s': %s%s",
+					    j->name, j->path, strerror(errno),
+					    idmap_hint(errno));
 	}
 	/*
 	 * nodev on the whole tree: device nodes that came with the jail's files
@@ -143,6 +179,33 @@ int lj_mounts_root(const struct lj_jail *j, int *rootfd, struct lj_error *err)
 	if (move_mount(tree, "", AT_FDCWD, j->path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return lj_error_set(err, errno, "jail '%s': path '%s': %s", j->name, j->path,
 				    strerror(errno));
+	int fd = open(j->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return lj_error_set(err, errno, "jail '%s': path '%s': %s", j->name, j->path,
+				    strerror(errno));
+	*rootfd = fd;
+	return 0;
+}
+
+int lj_mounts_rebind(const struct lj_jail *j, int *rootfd, struct lj_error *err)
+{
+	/*
+	 * The root tree came from the first stage's mount namespace: in a
+	 * namespace made inside the jail's user namespace it is locked to its
+	 * parent, and pivot_root refuses locked mounts. A copy made here is
+	 * the jail's own (its mounts below stay locked, so the jail's root
+	 * cannot take them off to see what they cover).
+	 */
+	LJ_CLEANUP_CLOSE int tree =
+		open_tree(AT_FDCWD, j->path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (tree < 0 || move_mount(tree, "", AT_FDCWD, j->path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return lj_error_set(err, errno, "jail '%s': path '%s': %s%s", j->name, j->path,
+				    strerror(errno),
+				    errno == EACCES && j->idmap.count
+					    ? " (with userns = new, the jail's root must be able "
+					      "to reach its path: own the folder above it, or make "
+					      "the folders on the way searchable)"
+					    : "");
 	int fd = open(j->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return lj_error_set(err, errno, "jail '%s': path '%s': %s", j->name, j->path,
@@ -213,13 +276,23 @@ static int mount_proc(int targetfd)
 	return rc;
 }
 
-static int mount_sysfs(int targetfd)
+static int mount_sysfs(const struct lj_jail *j, int targetfd)
 {
+	const unsigned ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+			    MOUNT_ATTR_NOEXEC;
 	LJ_CLEANUP_CLOSE int mnt = -1;
 	/* Read-only always: sysfs writes act on the host's devices and kernel. */
-	int rc = lj_mount_new(
-		"sysfs", NULL,
-		MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &mnt);
+	int rc = lj_mount_new("sysfs", NULL, ro, &mnt);
+	/*
+	 * A new sysfs shows the network namespace it is mounted in, and only
+	 * its owner may mount one: a jail with its own ids sharing the host's
+	 * network (ip4 = inherit) gets the host's /sys, read-only as a new one
+	 * would be, which shows the same.
+	 */
+	if (rc == -EPERM && j->idmap.count && !j->own_net) {
+		mnt = open_tree(AT_FDCWD, "/sys", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+		rc = mnt < 0 ? -errno : set_attrs(mnt, ro, true);
+	}
 	if (rc < 0 || (rc = lj_mount_attach(mnt, targetfd)) < 0)
 		return rc;
 	return mask_path(mnt, "firmware", true);
@@ -441,7 +514,7 @@ static int apply_one(const struct lj_jail *j, const struct lj_mount *m, int root
 	switch (m->kind) {
 	case LJ_MOUNT_DEV: return lj_devfs_mount(j, m, target, err);
 	case LJ_MOUNT_PROC: rc = mount_proc(target); break;
-	case LJ_MOUNT_SYSFS: rc = mount_sysfs(target); break;
+	case LJ_MOUNT_SYSFS: rc = mount_sysfs(j, target); break;
 	case LJ_MOUNT_TMPFS: rc = mount_tmpfs(m, target, &bad); break;
 	case LJ_MOUNT_BIND: rc = mount_bind(m, target); break;
 	case LJ_MOUNT_DEVPTS: {
@@ -465,9 +538,54 @@ static int apply_one(const struct lj_jail *j, const struct lj_mount *m, int root
 int lj_mounts_apply(const struct lj_jail *j, int rootfd, struct lj_error *err)
 {
 	for (size_t i = 0; i < j->nmounts; i++) {
+		if (j->mounts[i].idmap)
+			continue; /* made by lj_mounts_idmapped */
 		int rc = apply_one(j, &j->mounts[i], rootfd, err);
 		if (rc < 0)
 			return rc;
+	}
+	return 0;
+}
+
+int lj_mounts_idmapped(const struct lj_jail *j, int userns, int rootfd, struct lj_error *err)
+{
+	for (size_t i = 0; i < j->nmounts; i++) {
+		const struct lj_mount *m = &j->mounts[i];
+		if (!m->idmap)
+			continue;
+		/*
+		 * Only the host's root may idmap a mount, and only here, before
+		 * the jail's namespaces: so these come before the jail's other
+		 * mounts. nosuid and nodev as every shared folder; what the
+		 * jail's root writes here is the host's root's on disk, which is
+		 * what "idmap" asks for (see THREAT MODEL in ljail(8)).
+		 */
+		LJ_CLEANUP_CLOSE int mnt = open_tree(AT_FDCWD, m->source,
+						     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+		struct mount_attr attr = {
+			.attr_set = MOUNT_ATTR_IDMAP | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+				    (m->readonly ? MOUNT_ATTR_RDONLY : 0),
+			.userns_fd = (uint64_t)userns,
+		};
+		int rc = mnt < 0 ? -errno : 0;
+		if (rc == 0 && mount_setattr(mnt, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
+					     sizeof(attr)) < 0)
+			rc = -errno;
+		struct stat st;
+		bool file = rc == 0 && fstat(mnt, &st) == 0 && !S_ISDIR(st.st_mode);
+		LJ_CLEANUP_CLOSE int target = rc < 0 ? rc : lj_open_in_root(rootfd, m->target, O_PATH, 0);
+		if (target == -ENOENT) {
+			int made = make_target(rootfd, m->target, file);
+			target = made < 0 ? made : lj_open_in_root(rootfd, m->target, O_PATH, 0);
+		}
+		if (rc == 0 && target < 0)
+			rc = target;
+		if (rc == 0)
+			rc = lj_mount_attach(mnt, target);
+		if (rc < 0)
+			return lj_error_set(err, -rc, "jail '%s': %s: idmapped nullfs of '%s' on '%s': %s%s",
+					    j->name, m->where, m->source, m->target, strerror(-rc),
+					    idmap_hint(-rc));
 	}
 	return 0;
 }

@@ -14,10 +14,21 @@
 
 /*
  * Makes every mount private (nothing reaches the host, nothing from the host
- * arrives later), binds the jail's path onto itself as the future root and
- * returns it as *rootfd.
+ * arrives later), mounts the jail's tree on its path as the future root
+ * (idmapped to the user namespace userns, or -1 for the host's ids) and
+ * returns it as *rootfd. Done as the host's root, before the jail's own
+ * namespaces exist.
  */
-int lj_mounts_root(const struct lj_jail *j, int *rootfd, struct lj_error *err);
+int lj_mounts_root(const struct lj_jail *j, int userns, int *rootfd, struct lj_error *err);
+
+/*
+ * The nullfs lines with "idmap", on the root tree (rootfd) while still the
+ * host's root: each host folder seen through the jail's user namespace.
+ */
+int lj_mounts_idmapped(const struct lj_jail *j, int userns, int rootfd, struct lj_error *err);
+
+/* In the jail's own mount namespace: the root tree as a mount of its own, as *rootfd. */
+int lj_mounts_rebind(const struct lj_jail *j, int *rootfd, struct lj_error *err);
 
 /* The jail's mounts, in order, below rootfd. */
 int lj_mounts_apply(const struct lj_jail *j, int rootfd, struct lj_error *err);
@@ -38,9 +49,11 @@ int lj_mount_attach(int mntfd, int targetfd);
 /*
  * A thin jail's tree: lower read-only below, upper (the jail's changes) on
  * top, detached. overlayfs wants a work folder on upper's file system: it
- * is upper's sibling named work.
+ * is upper's sibling named work. With userns (an fd, or -1), lower is
+ * idmapped to it.
  */
-int lj_mount_overlay(const char *lower, const char *upper, unsigned attrs, int *mntfd);
+int lj_mount_overlay(const char *lower, const char *upper, int userns, unsigned attrs,
+		     int *mntfd);
 
 /* A new detached mount of a kernel file system with mount attributes. */
 int lj_mount_new(const char *fstype, const char *const *options, unsigned attrs, int *mntfd);

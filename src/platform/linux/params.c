@@ -144,6 +144,12 @@ static const struct conf_host_param lx_params[] = {
 	S("allow.io_uring",
 	  "ljail's own: io_uring; refused by seccomp when off (the default), as its operations "
 	  "make sockets and open files without the system calls the filter checks"),
+	S("userns",
+	  "ljail's own: new gives the jail a user namespace (its root is root over the jail alone; "
+	  "see THREAT MODEL in ljail(8)); inherit, the default, shares the host's ids"),
+	S("userns.idmap",
+	  "ljail's own: BASE:COUNT, the host ids that the jail's ids 0 to COUNT - 1 stand for; "
+	  "ljail create hands out a range of 65536 of its own to each jail"),
 	S("boot",
 	  "ljail's own: ljail start -a --boot (the boot unit) starts the jail, with the jails it "
 	  "depends on"),

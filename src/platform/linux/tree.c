@@ -21,6 +21,7 @@
 #include "base/spawn.h"
 #include "platform/linux/mounts.h"
 #include "platform/linux/sys.h"
+#include "platform/linux/userns.h"
 #include "platform/platform.h"
 
 int plat_mount_id(int fd, uint64_t *id)
@@ -59,32 +60,59 @@ int plat_open_in_root(int rootfd, const char *path, int flags, mode_t mode)
 	return lj_open_in_root(rootfd, path, flags, mode);
 }
 
-static int mount_overlay(const char *root, const char *lower, const char *upper,
-			 struct lj_error *err)
+/*
+ * The tree as the jail's processes will see it, on root: a thin jail's
+ * overlay, or with a user namespace the tree idmapped to it, so that
+ * files show the host ids the jail's stand for (its root: map->base).
+ */
+static int mount_tree(const char *root, const char *lower, const char *upper, int userns,
+		      struct lj_error *err)
 {
 	LJ_CLEANUP_CLOSE int mnt = -1;
-	int rc = lj_mount_overlay(lower, upper, MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID, &mnt);
+	int rc = 0;
+	if (upper) {
+		rc = lj_mount_overlay(lower, upper, userns, MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID,
+				      &mnt);
+	} else if (userns >= 0) {
+		struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP | MOUNT_ATTR_NODEV |
+						      MOUNT_ATTR_NOSUID,
+					  .userns_fd = (uint64_t)userns};
+		mnt = open_tree(AT_FDCWD, root, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+		if (mnt < 0 || mount_setattr(mnt, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
+					     sizeof(attr)) < 0)
+			rc = -errno;
+	} else {
+		return 0;
+	}
 	if (rc == 0 && move_mount(mnt, "", AT_FDCWD, root, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		rc = -errno;
-	return rc < 0 ? lj_error_set(err, -rc, "overlay on '%s': %s", root, strerror(-rc)) : 0;
+	return rc < 0 ? lj_error_set(err, -rc, "the jail's tree on '%s': %s", root, strerror(-rc))
+		      : 0;
 }
 
 struct edit {
 	const char *root, *lower, *upper;
+	const struct lj_idmap *idmap;
 	int (*fn)(int rootfd, void *ctx, struct lj_error *err);
 	void *ctx;
 };
 
-/* In the child: a private mount namespace, the overlay, then fn on the tree. */
+/* In the child: a private mount namespace, the tree, then fn on it. */
 static int edit_in_child(void *ctx, struct lj_error *err)
 {
 	struct edit *e = ctx;
-	/* Private: the overlay is seen by this process alone and goes with it. */
-	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return lj_error_set(err, errno, "private mount namespace: %s", strerror(errno));
-	int rc = e->upper ? mount_overlay(e->root, e->lower, e->upper, err) : 0;
+	bool own_ids = e->idmap && e->idmap->count;
+	LJ_CLEANUP_CLOSE int userns = -1;
+	int rc = own_ids ? lx_userns_make(e->idmap, &userns, err) : 0;
 	if (rc < 0)
 		return rc;
+	/* Private: the tree is seen by this process alone and goes with it. */
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return lj_error_set(err, errno, "private mount namespace: %s", strerror(errno));
+	if ((rc = mount_tree(e->root, e->lower, e->upper, userns, err)) < 0)
+		return rc;
+	if (own_ids && (rc = lx_userns_act_as_root(e->idmap)) < 0)
+		return lj_error_set(err, -rc, "acting as the jail's root: %s", strerror(-rc));
 	int rootfd = open(e->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return lj_error_set(err, errno, "'%s': %s", e->root, strerror(errno));
@@ -92,10 +120,11 @@ static int edit_in_child(void *ctx, struct lj_error *err)
 }
 
 int plat_tree_edit(const char *root, const char *lower, const char *upper,
+		   const struct lj_idmap *idmap,
 		   int (*fn)(int rootfd, void *ctx, struct lj_error *err), void *ctx,
 		   struct lj_error *err)
 {
-	struct edit e = {root, lower, upper, fn, ctx};
+	struct edit e = {root, lower, upper, idmap, fn, ctx};
 	return lj_in_child(edit_in_child, &e, "editing the jail's tree", err);
 }
 
