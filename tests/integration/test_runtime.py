@@ -8,12 +8,15 @@ no run state.
 """
 import json
 import os
+import pathlib
 import pty
 import re
 import select
 import shutil
 import signal
+import secrets
 import subprocess
+import tempfile
 import time
 
 import pytest
@@ -82,6 +85,7 @@ class Ljail:
         self.conf.parent.mkdir(parents=True)
         (self.conf.parent / "jail.conf.d").mkdir()
         self.root = root
+        self.files = root  # where files meant for the jail's tree go
 
     def config(self, text):
         self.conf.write_text(text.replace("@ROOT@", str(self.root)))
@@ -116,9 +120,12 @@ class Ljail:
 
 
 @pytest.fixture
-def lj(tmp_path, tree):
+def lj(tree):
     before_mounts = mount_points()
-    base = tmp_path
+    # A folder of this run's own that a jail with its own ids can reach (its
+    # root sets up its mounts there): pytest's tmp_path is closed to others.
+    base = pathlib.Path(tempfile.mkdtemp(dir="/var/tmp", prefix="ljail-rt-"))
+    os.chmod(base, 0o711)
     root = base / "root"
     for d in ("upper", "work", "root"):
         (base / d).mkdir()
@@ -147,9 +154,29 @@ def lj(tmp_path, tree):
         left_mounts = {m for m in mount_points() - before_mounts
                        if (m + "/").startswith(str(base) + "/")}
         left_state = inst.states()
+        if not left_mounts:
+            shutil.rmtree(base)
         assert not leaked, f"processes left in jail namespaces: {leaked}"
         assert not left_mounts, f"mounts left on the host: {left_mounts}"
         assert not left_state, f"run state left: {left_state}"
+
+
+@pytest.fixture(params=["privileged", "userns"])
+def mode(request, lj, tree):
+    """The two ways a jail's root can be: the host's root, confined (userns =
+    inherit), or root of a user namespace of its own. Then the jail is thin,
+    as ljail create makes it: the cached tree idmapped below, an upper layer
+    owned by this run's range of host ids (above the range ljail create hands
+    out, so no jail of a user's has it); files for the jail go there."""
+    if request.param == "privileged":
+        return ""
+    base = 1879048192 + secrets.randbelow(4096) * 65536
+    for d in ("thin", "thin/upper", "thin/work"):
+        (lj.base / d).mkdir()
+        os.chown(lj.base / d, base, base)
+    lj.files = lj.base / "thin" / "upper"
+    return (f'userns = new; userns.idmap = "{base}:65536"; overlay.lower = "{tree}"; '
+            f'overlay.upper = "{lj.files}";')
 
 
 def basic(name="t1", extra=""):
@@ -595,9 +622,9 @@ def test_a_start_killed_halfway_is_cleaned_by_the_next(lj):
 
 # --- confinement --------------------------------------------------------------
 
-def test_root_in_a_jail_cannot_reach_the_host(lj):
-    shutil.copy(PROBE, lj.root / "probe")
-    lj.config(basic())
+def test_root_in_a_jail_cannot_reach_the_host(lj, mode):
+    shutil.copy(PROBE, lj.files / "probe")
+    lj.config(basic(extra=mode))
     lj.ok("start", "t1")
     out = lj.ok("exec", "t1", "/probe", str(os.getpid()))
     results = dict(line.split(" ", 1) for line in out.splitlines())
@@ -613,6 +640,10 @@ def test_root_in_a_jail_cannot_reach_the_host(lj):
     state = (lj.run_dir() / "t1.state").read_text()
     init = int(re.search(r"^plat.pid=(\d+)$", state, re.M).group(1))
     assert re.search(r"^Seccomp:\s+2$", open(f"/proc/{init}/status").read(), re.M)
+    # With its own ids, the init is the jail's root and no one on the host.
+    uid_map = open(f"/proc/{init}/uid_map").read().split()
+    assert (uid_map[1] != "0") == bool(mode), uid_map
+    assert os.stat(f"/proc/{init}").st_uid == (int(uid_map[1]) if mode else 0)
     # Capabilities: none of the host-wide ones.
     status = lj.ok("exec", "t1", "grep", "CapBnd", "/proc/self/status")
     bnd = int(status.split()[1], 16)
@@ -621,9 +652,10 @@ def test_root_in_a_jail_cannot_reach_the_host(lj):
     lj.ok("stop", "t1")
 
 
-def test_allow_raw_sockets_decides(lj):
-    shutil.copy(PROBE, lj.root / "probe")
-    lj.config(basic("off") + basic("inh", "ip4 = inherit;") + basic("on", "allow.raw_sockets;"))
+def test_allow_raw_sockets_decides(lj, mode):
+    shutil.copy(PROBE, lj.files / "probe")
+    lj.config(basic("off", mode) + basic("inh", "ip4 = inherit;" + mode) +
+              basic("on", "allow.raw_sockets;" + mode))
     lj.ok("start", "off", "inh", "on")
     on = lj.ok("exec", "on", "/probe", "raw")
     # Without allow.raw_sockets, in its own stack or the host's: no raw
@@ -637,9 +669,9 @@ def test_allow_raw_sockets_decides(lj):
     lj.ok("stop", "-a")
 
 
-def test_allow_io_uring_decides(lj):
-    shutil.copy(PROBE, lj.root / "probe")
-    lj.config(basic("off") + basic("on", "allow.io_uring;"))
+def test_allow_io_uring_decides(lj, mode):
+    shutil.copy(PROBE, lj.files / "probe")
+    lj.config(basic("off", mode) + basic("on", "allow.io_uring;" + mode))
     lj.ok("start", "off", "on")
     assert lj.ok("exec", "off", "/probe", "uring") == \
         "io_uring_setup refused Function not implemented\n"
@@ -958,12 +990,12 @@ def test_list_never_removes_a_jail_started_meanwhile(lj, tmp_path):
     lj.ok("stop", "t1")
 
 
-def test_no_process_in_a_jail_reaches_the_ljail_binary(lj):
+def test_no_process_in_a_jail_reaches_the_ljail_binary(lj, mode):
     """ljail puts processes into jails only from a sealed copy of itself:
     the init's and exec's helper's /proc/PID/exe name that copy, never the
     host's file. A planted "#!/proc/self/exe" resolves through the helper's
     exe, so it finds the copy too."""
-    lj.config(basic())
+    lj.config(basic(extra=mode))
     lj.ok("start", "t1")
     state = (lj.run_dir() / "t1.state").read_text()
     init = int(re.search(r"^plat.pid=(\d+)$", state, re.M).group(1))
@@ -1010,10 +1042,10 @@ def test_a_broken_file_costs_only_its_own_jails(lj):
     assert lj.states() == []
 
 
-def test_exec_passes_no_descriptor_of_its_caller(lj):
+def test_exec_passes_no_descriptor_of_its_caller(lj, mode):
     """Only stdin, stdout and stderr go into the jail: a folder descriptor
     the caller holds (the host's root here) would hand the host over."""
-    lj.config(basic())
+    lj.config(basic(extra=mode))
     lj.ok("start", "t1")
     fd = os.open("/", os.O_RDONLY | os.O_DIRECTORY)
     try:
@@ -1029,11 +1061,11 @@ def test_exec_passes_no_descriptor_of_its_caller(lj):
     lj.ok("stop", "t1")
 
 
-def test_exec_on_a_terminal_gives_the_jail_its_own(lj):
+def test_exec_on_a_terminal_gives_the_jail_its_own(lj, mode):
     """On a terminal, exec's command gets a pseudo-terminal of the jail's
     own: tty works inside, and what it leaves running in the background
     holds the jail's terminal, never the caller's."""
-    lj.config(basic())
+    lj.config(basic(extra=mode))
     lj.ok("start", "t1")
     fd, slave = os.openpty()
     # The caller's terminal. Device numbers repeat between devpts instances
