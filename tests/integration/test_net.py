@@ -8,6 +8,7 @@ own jails, never take each other's; each test removes what it made, and only
 that. Readiness is waited for (a bound socket, a file), never slept for.
 """
 import os
+import pathlib
 import re
 import select
 import shutil
@@ -15,6 +16,7 @@ import signal
 import secrets
 import socket
 import subprocess
+import tempfile
 import time
 
 import pytest
@@ -72,31 +74,57 @@ def read_until(proc, wanted, timeout=15):
 
 
 class Net:
-    def __init__(self, base, tree):
+    def __init__(self, base, tree, userns=False):
         self.base, self.tree = base, tree
         self.R = base / "R"
         (self.R / "etc" / "ljail").mkdir(parents=True)
         self.roots = {}
+        self.mounted = []
+        # With userns, jails are thin as ljail create makes them, with their
+        # own ids: this run's range, above the range create hands out.
+        self.ids = 1879048192 + secrets.randbelow(4096) * 65536 if userns else 0
 
     def root(self, name):
-        """A copy-on-write view of the Debian tree for one jail."""
+        """A copy-on-write view of the Debian tree for one jail, with alice."""
         if name not in self.roots:
             d = self.base / name
             for sub in ("upper", "work", "root"):
                 (d / sub).mkdir(parents=True)
-            subprocess.run(["mount", "-t", "overlay", "overlay", "-o",
-                            f"lowerdir={self.tree},upperdir={d}/upper,workdir={d}/work",
-                            str(d / "root")], check=True)
+            if self.ids:
+                # ljail mounts the overlay itself, in the jail; alice is
+                # written into the jail's own layer, owned by its ids.
+                files = d / "upper"
+                (files / "etc").mkdir()
+                for f in ("passwd", "group"):
+                    shutil.copy(os.path.join(self.tree, "etc", f), files / "etc" / f)
+            else:
+                subprocess.run(["mount", "-t", "overlay", "overlay", "-o",
+                                f"lowerdir={self.tree},upperdir={d}/upper,workdir={d}/work",
+                                str(d / "root")], check=True)
+                self.mounted.append(d / "root")
+                files = d / "root"
             self.roots[name] = d / "root"
-            with open(d / "root" / "etc" / "passwd", "a") as f:
+            with open(files / "etc" / "passwd", "a") as f:
                 f.write("alice:x:23456:23456::/home/alice:/bin/sh\n")
-            with open(d / "root" / "etc" / "group", "a") as f:
+            with open(files / "etc" / "group", "a") as f:
                 f.write("alice:x:23456:\n")
-            home = d / "root" / "home" / "alice"
+            home = files / "home" / "alice"
             home.mkdir(parents=True)
             (home / ".profile").write_text("# skel\n")
-            os.chown(home, 23456, 23456)
+            os.chown(home, self.ids + 23456, self.ids + 23456)
+            if self.ids:
+                for p in (d / "upper", d / "work", files / "etc", files / "etc" / "passwd",
+                          files / "etc" / "group", files / "home", home / ".profile"):
+                    os.chown(p, self.ids, self.ids)
         return self.roots[name]
+
+    def extra(self, name):
+        """The lines that make a jail's root what root() made it."""
+        if not self.ids:
+            return ""
+        d = self.base / name
+        return (f'userns = new; userns.idmap = "{self.ids}:65536"; '
+                f'overlay.lower = "{self.tree}"; overlay.upper = "{d}/upper";')
 
     def config(self, text):
         (self.R / "etc" / "ljail" / "jail.conf").write_text(text)
@@ -122,18 +150,26 @@ class Net:
 
 
 @pytest.fixture
-def net(tmp_path, tree):
+def net(request, tree):
     before = links()
-    n = Net(tmp_path, tree)
+    # A folder of this run's own that a jail with its own ids can reach.
+    base = pathlib.Path(tempfile.mkdtemp(dir="/var/tmp", prefix="ljail-net-"))
+    os.chmod(base, 0o711)
+    n = Net(base, tree, userns=getattr(request, "param", "") == "userns")
     try:
         yield n
     finally:
         n.run("stop", "-a", "-q")
-        for root in n.roots.values():
+        unmounted = True
+        for root in n.mounted:
             for _ in range(50):
                 if subprocess.run(["umount", str(root)]).returncode == 0:
                     break
                 time.sleep(0.1)
+            else:
+                unmounted = False
+        if unmounted:
+            shutil.rmtree(base)
         # Only what this run made: its bridges and its veth stand-in.
         for name in sorted((links() - before) & OURS):
             subprocess.run(["ip", "link", "del", name], capture_output=True)
@@ -161,6 +197,7 @@ def vnet_conf(net, jails, extra=""):
     ip4.addr = "{addr}/24";
     {f'ip4.defaultrouter = "{gw}";' if route else ""}
     dns.resolvconf = "{gw}";
+    {net.extra(name)}
     {extra}
 }}""")
     net.config("\n".join(blocks))
@@ -186,6 +223,10 @@ def dnsmasq(tmp_path):
         p.wait()
 
 
+BOTH_MODES = pytest.mark.parametrize("net", ["privileged", "userns"], indirect=True)
+
+
+@BOTH_MODES
 def test_ping_dns_netlink_as_an_ordinary_user(net, dnsmasq):
     vnet_conf(net, {"a": (BR, f"{S}.0.2", f"{S}.0.1"), "b": (BR, f"{S}.0.3", f"{S}.0.1")})
     net.ok("start", "a", "b")
@@ -193,6 +234,9 @@ def test_ping_dns_netlink_as_an_ordinary_user(net, dnsmasq):
     rows = net.ok("list").splitlines()[1:]
     assert [r.split()[:2] for r in rows] == [["1", f"{S}.0.2"], ["2", f"{S}.0.3"]]
     dnsmasq(f"{S}.0.1")
+    if net.ids:
+        assert net.ok("exec", "a", "cat", "/proc/self/uid_map").split() == \
+            ["0", str(net.ids), "65536"]
     for user in ("root", "alice"):
         for target in (f"{S}.0.1", f"{S}.0.3"):
             out = net.ok("exec", "-U", user, "a", "ping", "-c1", "-W3", target)
@@ -208,6 +252,7 @@ def test_ping_dns_netlink_as_an_ordinary_user(net, dnsmasq):
     assert re.search(r"eth0.*state UP", net.ok("exec", "-U", "alice", "a", "ip", "link"))
 
 
+@BOTH_MODES
 def test_listening_sockets_tcp_udp_unix(net):
     vnet_conf(net, {"a": (BR, f"{S}.0.2", f"{S}.0.1"), "b": (BR, f"{S}.0.3", f"{S}.0.1")})
     net.ok("start", "a", "b")
