@@ -207,8 +207,12 @@ struct plat_check {
 	const char *detail; /* what was found, or what to do */
 };
 typedef void (*plat_report_fn)(void *ctx, const struct plat_check *check);
-/* What the host offers jails. Returns the number of failed checks. */
-unsigned plat_doctor_host(plat_report_fn report, void *ctx);
+/*
+ * What the host offers jails (store_dir: where templates and jails are
+ * kept, for what its file system must support). Returns the number of
+ * failed checks.
+ */
+unsigned plat_doctor_host(const char *store_dir, plat_report_fn report, void *ctx);
 /*
  * From inside the running jail, as user (NULL: its first ordinary user, else
  * nobody); *failed counts the checks that failed.

@@ -1228,3 +1228,18 @@ def test_exec_with_only_stdin_on_a_terminal(lj):
         os.close(fd)
     assert (p.returncode, out, err) == (0, "got hello\n", "")
     lj.ok("stop", "t1")
+
+
+def test_doctor_tells_whether_jails_can_have_their_own_ids(lj):
+    """userns = new needs idmapped mounts where the store is: this run's
+    overlay cannot be idmapped (overlayfs does not support it), a plain
+    folder of the host's can."""
+    line = "user namespaces and idmapped mounts for jails' own ids"
+    out = lj.ok("doctor")
+    assert f"ok    host: {line}" in out, out
+    env = dict(os.environ, LJAIL_ROOT=str(lj.root))
+    p = subprocess.run([LJAIL, "doctor"], capture_output=True, text=True, env=env, timeout=60)
+    assert p.returncode == 1, p.stdout
+    fails = [x for x in p.stdout.splitlines() if x.startswith("FAIL")]
+    assert len(fails) == 1 and line in fails[0], p.stdout
+    assert f"an idmapped mount of '{lj.root}/var/lib' failed" in fails[0], p.stdout

@@ -35,7 +35,7 @@ int cli_cmd_doctor(struct cli *cli, int argc, char **argv)
 	if (nargs > 1)
 		return cli_usage_error(cmd, "doctor looks at one jail at a time");
 
-	unsigned failed = plat_doctor_host(print_check, NULL);
+	unsigned failed = plat_doctor_host(cli->paths.data_dir, print_check, NULL);
 	if (nargs == 1) {
 		struct lj_error err = {0};
 		struct rt_running r;

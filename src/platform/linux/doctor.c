@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,6 +21,7 @@
 #include "base/spawn.h"
 #include "platform/linux/handle.h"
 #include "platform/linux/rtnl.h"
+#include "platform/linux/userns.h"
 
 static void report(struct lj_doctor *d, bool ok, const char *what, const char *why, const char *fix)
 {
@@ -61,7 +63,32 @@ static int try_links(void)
 	return WIFEXITED(ws) ? WEXITSTATUS(ws) : EIO;
 }
 
-void lj_doctor_host(struct lj_doctor *d)
+/*
+ * Can jails with their own ids be made here: a user namespace with a
+ * range of ids mapped, and an idmapped mount of the folder that holds
+ * templates and jails (or of the nearest folder above it that exists).
+ */
+static int try_own_ids(const char *dir, char *why, size_t n)
+{
+	const struct lj_idmap map = {1879048192u, LJ_IDMAP_COUNT};
+	struct lj_error err = {0};
+	LJ_CLEANUP_CLOSE int userns = -1;
+	if (lx_userns_make(&map, &userns, &err) < 0) {
+		snprintf(why, n, "%.200s", err.msg);
+		return -err.code;
+	}
+	LJ_CLEANUP_FREE char *at = lj_xstrdup(dir);
+	struct stat st;
+	while (stat(at, &st) < 0 && strrchr(at, '/') && strrchr(at, '/') != at)
+		*strrchr(at, '/') = '\0';
+	LJ_CLEANUP_CLOSE int mnt = open_tree(AT_FDCWD, at, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	int rc = mnt < 0 ? -errno : lx_userns_idmap_mount(mnt, userns);
+	if (rc < 0)
+		snprintf(why, n, "an idmapped mount of '%s' failed: %s", at, strerror(-rc));
+	return rc;
+}
+
+void lj_doctor_host(struct lj_doctor *d, const char *store_dir)
 {
 	static const char *const ns[] = {"mnt", "pid", "uts", "ipc", "net", "cgroup"};
 	bool all = true;
@@ -90,6 +117,12 @@ void lj_doctor_host(struct lj_doctor *d)
 	       "apt-get install mmdebstrap");
 	report(d, lj_have_program("nft"), "host: nft for vnet.nat", "nft is not installed",
 	       "apt-get install nftables");
+	char ids_why[256] = "";
+	report(d, try_own_ids(store_dir, ids_why, sizeof(ids_why)) == 0,
+	       "host: user namespaces and idmapped mounts for jails' own ids (userns = new)",
+	       ids_why,
+	       "use Linux 5.19 or later and a file system with idmapped mounts (ext4, btrfs, "
+	       "xfs, tmpfs) for the store, or create jails with --privileged");
 }
 
 /* The default gateway from /proc/net/route (as the jail sees it), else loopback. */
@@ -272,10 +305,10 @@ void lj_doctor_inside(struct lj_doctor *d, const struct lj_user *u)
 	       "ljail useradd JAIL USER fixes it");
 }
 
-unsigned plat_doctor_host(plat_report_fn fn, void *ctx)
+unsigned plat_doctor_host(const char *store_dir, plat_report_fn fn, void *ctx)
 {
 	struct lj_doctor d = {.report = fn, .ctx = ctx};
-	lj_doctor_host(&d);
+	lj_doctor_host(&d, store_dir);
 	return d.failed;
 }
 
