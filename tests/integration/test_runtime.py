@@ -86,6 +86,7 @@ class Ljail:
         (self.conf.parent / "jail.conf.d").mkdir()
         self.root = root
         self.files = root  # where files meant for the jail's tree go
+        self.ids = 0  # the host id the jail's root stands for
 
     def config(self, text):
         self.conf.write_text(text.replace("@ROOT@", str(self.root)))
@@ -175,6 +176,7 @@ def mode(request, lj, tree):
         (lj.base / d).mkdir()
         os.chown(lj.base / d, base, base)
     lj.files = lj.base / "thin" / "upper"
+    lj.ids = base
     return (f'userns = new; userns.idmap = "{base}:65536"; overlay.lower = "{tree}"; '
             f'overlay.upper = "{lj.files}";')
 
@@ -193,8 +195,17 @@ def basic(name="t1", extra=""):
 """
 
 
-def add_user(root, name, uid, groups=()):
-    """Adds a user to the jail's own files, as the jail's useradd would."""
+def add_user(lj, name, uid, groups=()):
+    """Adds a user to the jail's own files, as the jail's useradd would: in a
+    jail with its own ids, to its own layer, owned by the ids it stands for."""
+    root = lj.files
+    if not (root / "etc" / "passwd").exists():
+        (root / "etc").mkdir(exist_ok=True)
+        (root / "home").mkdir(exist_ok=True)
+        for f in ("passwd", "group"):
+            shutil.copy(lj.root / "etc" / f, root / "etc" / f)
+        for p in (root / "etc", root / "home", root / "etc" / "passwd", root / "etc" / "group"):
+            os.chown(p, lj.ids, lj.ids)
     with open(root / "etc" / "passwd", "a") as f:
         f.write(f"{name}:x:{uid}:{uid}::/home/{name}:/bin/bash\n")
     with open(root / "etc" / "group", "a") as f:
@@ -203,7 +214,7 @@ def add_user(root, name, uid, groups=()):
             f.write(f"{gname}:x:{gid}:{name}\n")
     home = root / "home" / name
     home.mkdir(parents=True)
-    os.chown(home, uid, uid)
+    os.chown(home, lj.ids + uid, lj.ids + uid)
 
 
 # --- what a running jail is ---------------------------------------------------
@@ -276,7 +287,7 @@ def test_nullfs_fstab_sysfs_and_fdescfs(lj, victim):
 
 
 def test_exec_jail_user_and_clean(lj):
-    add_user(lj.root, "carol", 23458)
+    add_user(lj, "carol", 23458)
     lj.config(basic(extra=f"""
         exec.jail_user = "carol";
         exec.clean;
@@ -320,9 +331,9 @@ def test_devfs_ruleset_chooses_the_nodes(lj):
     lj.ok("stop", "t1")
 
 
-def test_exec_U_uses_the_jail_s_users_and_groups(lj):
-    add_user(lj.root, "alice", 23456, groups=[("jailonly", 34567)])
-    lj.config(basic())
+def test_exec_U_uses_the_jail_s_users_and_groups(lj, mode):
+    add_user(lj, "alice", 23456, groups=[("jailonly", 34567)])
+    lj.config(basic(extra=mode))
     lj.ok("start", "t1")
     ident = lj.ok("exec", "-U", "alice", "t1", "id").strip()
     assert ident == "uid=23456(alice) gid=23456(alice) groups=23456(alice),34567(jailonly)"
@@ -354,7 +365,7 @@ def test_exec_by_jid_and_run_by_path(lj):
 
 
 def test_run_passes_stdin_users_and_stop(lj):
-    add_user(lj.root, "bob", 23457)
+    add_user(lj, "bob", 23457)
     rc, out, err = lj.run("run", str(lj.root), "--", "cat", input="through the jail\n")
     assert (rc, out) == (0, "through the jail\n"), err
     rc, out, err = lj.run("run", "-U", "bob", str(lj.root), "--", "sh", "-c", "id -un; pwd")
