@@ -297,6 +297,24 @@ def test_cp_into_a_stopped_thin_jail(debian, clean, tmp_path):
     assert ok("run", "cpj", "--", "cat", "/root/note") == "copied in while stopped\n"
     ok("cp", "cpj:/etc/hostname", str(tmp_path / "hostname"))
     assert (tmp_path / "hostname").read_text() == "cpj\n"
+    # Owners cross as ids: the host's root's file is the jail root's inside
+    # (stored as the jail's base id in its own layer), and back again; a
+    # jail user's file comes out as that uid.
+    base = int(re.search(r'userns.idmap = "(\d+):',
+                         open(os.path.join(CONF_D, "cpj.conf")).read()).group(1))
+    upper = os.path.join(CONTAINERS, "cpj", "upper")
+    assert os.stat(os.path.join(upper, "root", "note")).st_uid == base
+    assert os.stat(os.path.join(upper, "etc", "hostname")).st_uid == base
+    assert os.stat(tmp_path / "hostname").st_uid == 0
+    ok("start", "cpj")
+    assert ok("exec", "cpj", "stat", "-c", "%u:%g", "/root/note") == "0:0\n"
+    os.chown(src, 1000, 1000)
+    ok("cp", str(src), "cpj:/tmp/running")
+    assert ok("exec", "cpj", "stat", "-c", "%u:%g", "/tmp/running") == "1000:1000\n"
+    ok("exec", "cpj", "sh", "-c", "echo x > /tmp/made && chown 1234:1234 /tmp/made")
+    ok("cp", "cpj:/tmp/made", str(tmp_path / "made"))
+    assert (os.stat(tmp_path / "made").st_uid, os.stat(tmp_path / "made").st_gid) == (1234, 1234)
+    ok("stop", "cpj")
 
 
 def test_thick_copy(debian, clean):
