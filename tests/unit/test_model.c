@@ -19,6 +19,7 @@
 #include "platform/linux/confine.h"
 #include "platform/linux/net.h"
 #include "store/edit.h"
+#include "store/ids.h"
 #include "store/meta.h"
 
 /* The jail named "j" of text, made into the runtime's model: 0 or -errno, message in err. */
@@ -306,6 +307,55 @@ static void test_hosts_edit(void **state)
  * jail(8)'s order (lines, then devfs, fdescfs, procfs), except that nothing
  * is mounted over a mount made after it: the /dev/shm line goes after /dev.
  */
+static void test_idmap_parse(void **state)
+{
+	(void)state;
+	struct lj_idmap m = {0};
+	assert_int_equal(lj_idmap_parse("524288:65536", &m), 0);
+	assert_int_equal(m.base, 524288);
+	assert_int_equal(m.count, 65536);
+	assert_int_equal(lj_idmap_parse("4294901759:65536", &m), 0);
+	/* Host id 0 never; no wrap past 2^32 - 1 (the kernel's "no id"); whole numbers. */
+	static const char *const bad[] = {"0:65536", "1:0", "4294901760:65536", "-1:5", "1:-5",
+					  "1:2:3", ":5", "5:", "5", "", " 5:5", "5:5 ", "0x10:5",
+					  "99999999999999999999:1"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(lj_idmap_parse(bad[i], &m), -EINVAL);
+}
+
+static void test_userns_from_conf(void **state)
+{
+	(void)state;
+	struct lj_jail j;
+	struct lj_error err = {0};
+	assert_int_equal(
+		model("j { path = /j; userns = new; userns.idmap = \"600000:1000\"; }", &j, &err), 0);
+	assert_int_equal(j.idmap.base, 600000);
+	assert_int_equal(j.idmap.count, 1000);
+	lj_jail_release(&j);
+	assert_int_equal(model("j { path = /j; }", &j, &err), 0);
+	assert_int_equal(j.idmap.count, 0);
+	lj_jail_release(&j);
+	assert_refused("j { path = /j; userns = new; }", "userns = new needs userns.idmap");
+	assert_refused("j { path = /j; userns.idmap = \"600000:10\"; }",
+		       "userns.idmap needs userns = new");
+	assert_refused("j { path = /j; userns = new; userns.idmap = \"0:10\"; }",
+		       "userns.idmap '0:10'");
+	assert_refused("j { path = /j; mount += \"/srv /j/mnt nullfs rw,idmap 0 0\"; }",
+		       "idmap goes with nullfs lines of a jail with userns = new");
+}
+
+static void test_subid_overlaps(void **state)
+{
+	(void)state;
+	const char *text = "# comment\nroot:100000:65536\nbroken line\nalice:200000:10\n";
+	assert_true(store_ids_subid_overlaps(text, 165535, 10));
+	assert_false(store_ids_subid_overlaps(text, 165536, 34464));
+	assert_true(store_ids_subid_overlaps(text, 200009, 1));
+	assert_false(store_ids_subid_overlaps(text, 200010, 65536));
+	assert_false(store_ids_subid_overlaps("", 1, 1));
+}
+
 static void test_mounts_never_hidden(void **state)
 {
 	(void)state;
@@ -333,6 +383,9 @@ int main(void)
 		cmocka_unit_test(test_depend_order),
 		cmocka_unit_test(test_state_roundtrip),
 		cmocka_unit_test(test_mounts_never_hidden),
+		cmocka_unit_test(test_idmap_parse),
+		cmocka_unit_test(test_userns_from_conf),
+		cmocka_unit_test(test_subid_overlaps),
 		cmocka_unit_test(test_meta_roundtrip),
 		cmocka_unit_test(test_subnet),
 		cmocka_unit_test(test_hosts_edit),
