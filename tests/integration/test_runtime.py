@@ -1254,3 +1254,14 @@ def test_doctor_tells_whether_jails_can_have_their_own_ids(lj):
     fails = [x for x in p.stdout.splitlines() if x.startswith("FAIL")]
     assert len(fails) == 1 and line in fails[0], p.stdout
     assert f"an idmapped mount of '{lj.root}/var/lib' failed" in fails[0], p.stdout
+
+
+def test_doctor_pings_nothing_of_the_host_s_from_an_inherit_jail(lj):
+    """In a jail on the host's stack the default route is the host's: doctor
+    pings loopback there, never the host's router."""
+    lj.config(basic("inh", "ip4 = inherit;"))
+    lj.ok("start", "inh")
+    rc, out, err = lj.run("doctor", "inh")
+    ping = [x for x in out.splitlines() if ": ping " in x]
+    assert len(ping) == 1 and "ping 127.0.0.1 (the host's stack; loopback)" in ping[0], out
+    lj.ok("stop", "inh")

@@ -125,12 +125,17 @@ void lj_doctor_host(struct lj_doctor *d, const char *store_dir)
 	       "xfs, tmpfs) for the store, or create jails with --privileged");
 }
 
-/* The default gateway from /proc/net/route (as the jail sees it), else loopback. */
-static struct in_addr ping_target(bool *is_gw)
+/*
+ * The default gateway from /proc/net/route (as the jail sees it), else
+ * loopback. Only in a jail with its own stack, whose router is the bridge
+ * ljail made: a jail with the host's stack pings loopback, so that doctor
+ * never sends anything to the host's own router.
+ */
+static struct in_addr ping_target(bool own_net, bool *is_gw)
 {
 	struct in_addr a = {htonl(INADDR_LOOPBACK)};
 	*is_gw = false;
-	FILE *f = fopen("/proc/net/route", "re");
+	FILE *f = own_net ? fopen("/proc/net/route", "re") : NULL;
 	char line[256];
 	while (f && fgets(line, sizeof(line), f)) {
 		char ifname[32];
@@ -280,13 +285,15 @@ static int check_home(const struct lj_user *u, char *why, size_t n)
 	return -1;
 }
 
-void lj_doctor_inside(struct lj_doctor *d, const struct lj_user *u)
+void lj_doctor_inside(struct lj_doctor *d, const struct lj_user *u, bool own_net)
 {
 	char why[512], what[128];
 	bool is_gw;
-	struct in_addr to = ping_target(&is_gw);
+	struct in_addr to = ping_target(own_net, &is_gw);
 	snprintf(what, sizeof(what), "jail, as %s: ping %s (%s)", u->name, inet_ntoa(to),
-		 is_gw ? "the default router" : "no default route; loopback");
+		 is_gw	  ? "the default router"
+		 : own_net ? "no default route; loopback"
+			   : "the host's stack; loopback");
 	report(d, check_icmp(to, why, sizeof(why)) == 0, what, why,
 	       "the jail needs its own network stack (ljail sets ping_group_range there) and a "
 	       "route to that address");
@@ -315,6 +322,7 @@ unsigned plat_doctor_host(const char *store_dir, plat_report_fn fn, void *ctx)
 struct inside {
 	plat_report_fn fn;
 	void *ctx;
+	bool own_net;
 };
 
 /* In the jail, as the user, as the account's failures happened to the user. */
@@ -322,7 +330,7 @@ static int doctor_inside(void *ctx, const struct lj_user *u)
 {
 	struct inside *in = ctx;
 	struct lj_doctor d = {.report = in->fn, .ctx = in->ctx};
-	lj_doctor_inside(&d, u);
+	lj_doctor_inside(&d, u, in->own_net);
 	return d.failed > 99 ? 99 : (int)d.failed;
 }
 
@@ -330,7 +338,7 @@ int plat_doctor_jail(struct plat_jail *pj, const char *user, plat_report_fn fn, 
 		     unsigned *failed, struct lj_error *err)
 {
 	LJ_CLEANUP_FREE char *found = user ? NULL : plat_first_user(pj);
-	struct inside in = {fn, ctx};
+	struct inside in = {fn, ctx, pj->own_net};
 	struct plat_command cmd = {
 		.user = user ? user : found ? found : "nobody",
 		.cwd = "/",

@@ -19,6 +19,6 @@ struct lj_doctor {
 
 void lj_doctor_host(struct lj_doctor *d, const char *store_dir);
 /* In a process inside the jail, already running as the user. */
-void lj_doctor_inside(struct lj_doctor *d, const struct lj_user *u);
+void lj_doctor_inside(struct lj_doctor *d, const struct lj_user *u, bool own_net);
 
 #endif
