@@ -187,20 +187,17 @@ static int create_locked(const struct lj_paths *paths, const char *name,
 			 const struct store_create_opts *o, struct lj_error *err);
 
 /*
- * A jail with its own ids owns its folder (mode 0700 still keeps the
- * host's users out): the jail's init sets up its mounts as the jail's root
- * and must reach its path, as LXC asks of an unprivileged container's. A
- * thin jail's own layer belongs to its ids on disk too: what its root
- * writes there is stored as base and up, so a file it makes set-uid is
- * set-uid to an id with no rights on the host. Only the folders need it
- * now; overlayfs gives each file the owner the jail sees.
+ * A thin jail's own layer belongs to its ids on disk: what its root writes
+ * there is stored as base and up, so a file it makes set-uid is set-uid to
+ * an id with no rights on the host. Only the folders need it now; overlayfs
+ * gives each file the owner the jail sees. The jail's folder above them
+ * stays the host root's, mode 0700: the host's users never reach the tree.
  */
-static int own_folders(const char *part, bool thin, const struct lj_idmap *idmap,
-		       struct lj_error *err)
+static int own_upper(const char *part, const struct lj_idmap *idmap, struct lj_error *err)
 {
-	static const char *const dirs[] = {"", "/upper", "/work"};
-	for (size_t i = 0; i < (thin ? LJ_ARRAY_SIZE(dirs) : 1); i++) {
-		LJ_CLEANUP_FREE char *d = lj_xasprintf("%s%s", part, dirs[i]);
+	static const char *const dirs[] = {"upper", "work"};
+	for (size_t i = 0; i < LJ_ARRAY_SIZE(dirs); i++) {
+		LJ_CLEANUP_FREE char *d = lj_xasprintf("%s/%s", part, dirs[i]);
 		if (lchown(d, idmap->base, idmap->base) < 0)
 			return lj_error_set(err, errno, "'%s': %s", d, strerror(errno));
 	}
@@ -301,8 +298,8 @@ static int create_locked(const struct lj_paths *paths, const char *name,
 	rc = o->privileged ? 0 : store_ids_claim(paths, &idmap, &ids_lock, err);
 	if (rc == 0)
 		rc = store_clone(t.root, part, o->thick, &method, &part_upper, err);
-	if (rc == 0 && idmap.count)
-		rc = own_folders(part, part_upper != NULL, &idmap, err);
+	if (rc == 0 && part_upper && idmap.count)
+		rc = own_upper(part, &idmap, err);
 	if (rc == 0) {
 		struct store_meta m = {0};
 		char version[32], created[32];

@@ -8,7 +8,6 @@ own jails, never take each other's; each test removes what it made, and only
 that. Readiness is waited for (a bound socket, a file), never slept for.
 """
 import os
-import pathlib
 import re
 import select
 import shutil
@@ -16,7 +15,6 @@ import signal
 import secrets
 import socket
 import subprocess
-import tempfile
 import time
 
 import pytest
@@ -150,26 +148,18 @@ class Net:
 
 
 @pytest.fixture
-def net(request, tree):
+def net(request, tmp_path, tree):
     before = links()
-    # A folder of this run's own that a jail with its own ids can reach.
-    base = pathlib.Path(tempfile.mkdtemp(dir="/var/tmp", prefix="ljail-net-"))
-    os.chmod(base, 0o711)
-    n = Net(base, tree, userns=getattr(request, "param", "") == "userns")
+    n = Net(tmp_path, tree, userns=getattr(request, "param", "") == "userns")
     try:
         yield n
     finally:
         n.run("stop", "-a", "-q")
-        unmounted = True
         for root in n.mounted:
             for _ in range(50):
                 if subprocess.run(["umount", str(root)]).returncode == 0:
                     break
                 time.sleep(0.1)
-            else:
-                unmounted = False
-        if unmounted:
-            shutil.rmtree(base)
         # Only what this run made: its bridges and its veth stand-in.
         for name in sorted((links() - before) & OURS):
             subprocess.run(["ip", "link", "del", name], capture_output=True)

@@ -8,7 +8,6 @@ no run state.
 """
 import json
 import os
-import pathlib
 import pty
 import re
 import select
@@ -16,7 +15,6 @@ import shutil
 import signal
 import secrets
 import subprocess
-import tempfile
 import time
 
 import pytest
@@ -121,12 +119,11 @@ class Ljail:
 
 
 @pytest.fixture
-def lj(tree):
+def lj(tmp_path, tree):
     before_mounts = mount_points()
-    # A folder of this run's own that a jail with its own ids can reach (its
-    # root sets up its mounts there): pytest's tmp_path is closed to others.
-    base = pathlib.Path(tempfile.mkdtemp(dir="/var/tmp", prefix="ljail-rt-"))
-    os.chmod(base, 0o711)
+    # pytest's tmp_path is closed to all but the host's root: a jail with its
+    # own ids starts from it too (ljail finds the tree without its path).
+    base = tmp_path
     root = base / "root"
     for d in ("upper", "work", "root"):
         (base / d).mkdir()
@@ -155,8 +152,6 @@ def lj(tree):
         left_mounts = {m for m in mount_points() - before_mounts
                        if (m + "/").startswith(str(base) + "/")}
         left_state = inst.states()
-        if not left_mounts:
-            shutil.rmtree(base)
         assert not leaked, f"processes left in jail namespaces: {leaked}"
         assert not left_mounts, f"mounts left on the host: {left_mounts}"
         assert not left_state, f"run state left: {left_state}"

@@ -7,7 +7,6 @@ every jail and extra template a test makes is removed again, the fixture
 checks that, and the root goes when the run ends.
 """
 import io
-import pathlib
 import os
 import re
 import secrets
@@ -596,11 +595,7 @@ def test_btrfs_templates_clone_as_snapshots(debian, clean, tmp_path):
     with open(image, "wb") as f:
         f.truncate(1 << 30)
     subprocess.run(["mkfs.btrfs", "-q", str(image)], check=True)
-    # A jail with its own ids sets up its mounts as its own root, which must
-    # reach the jail's path: the folders on the way are searchable (pytest's
-    # tmp_path is not), as LXC asks of an unprivileged container's.
-    root = pathlib.Path(tempfile.mkdtemp(dir="/var/tmp", prefix="ljail-btrfs-"))
-    os.chmod(root, 0o711)
+    root = tmp_path / "R"
     data = root / "var" / "lib" / "ljail"
     data.mkdir(parents=True)
     subprocess.run(["mount", "-o", "loop", str(image), str(data)], check=True)
@@ -636,7 +631,6 @@ def test_btrfs_templates_clone_as_snapshots(debian, clean, tmp_path):
     finally:
         subprocess.run([LJAIL, "stop", "-a", "-q"], env=env, capture_output=True)
         subprocess.run(["umount", str(data)], check=True)
-        shutil.rmtree(root)
 
 
 def children(pid):

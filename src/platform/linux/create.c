@@ -214,6 +214,12 @@ _Noreturn static void first_stage(const struct plat_jail *pj, const struct plat_
 	if (lj_mounts_root(j, userns, &rootfd, &err) < 0 ||
 	    lj_mounts_idmapped(j, userns, rootfd, &err) < 0)
 		send_and_exit(report, 0, &err, 1);
+	/* The init finds its root tree here (lj_mounts_rebind). */
+	if (fchdir(rootfd) < 0) {
+		lj_error_set(&err, errno, "jail '%s': entering '%s': %s", j->name, j->path,
+			     strerror(errno));
+		send_and_exit(report, 0, &err, 1);
+	}
 	if (userns >= 0 && lx_userns_join(userns) < 0) {
 		lj_error_set(&err, errno, "jail '%s': joining its user namespace: %s", j->name,
 			     strerror(errno));

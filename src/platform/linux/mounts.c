@@ -194,23 +194,22 @@ int lj_mounts_rebind(const struct lj_jail *j, int *rootfd, struct lj_error *err)
 	 * namespace made inside the jail's user namespace it is locked to its
 	 * parent, and pivot_root refuses locked mounts. A copy made here is
 	 * the jail's own (its mounts below stay locked, so the jail's root
-	 * cannot take them off to see what they cover).
+	 * cannot take them off to see what they cover). The tree is reached
+	 * through the working folder the first stage left in it, which the
+	 * kernel carried into this namespace: no path is looked up, so the
+	 * folders above the jail's path need not be open to the jail's ids,
+	 * and nothing that could have changed them meanwhile is followed.
 	 */
-	LJ_CLEANUP_CLOSE int tree =
-		open_tree(AT_FDCWD, j->path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-	if (tree < 0 || move_mount(tree, "", AT_FDCWD, j->path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		return lj_error_set(err, errno, "jail '%s': path '%s': %s%s", j->name, j->path,
-				    strerror(errno),
-				    errno == EACCES && j->idmap.count
-					    ? " (with userns = new, the jail's root must be able "
-					      "to reach its path: own the folder above it, or make "
-					      "the folders on the way searchable)"
-					    : "");
-	int fd = open(j->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return lj_error_set(err, errno, "jail '%s': path '%s': %s", j->name, j->path,
-				    strerror(errno));
-	*rootfd = fd;
+	int tree = open_tree(AT_FDCWD, ".", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (tree < 0 || move_mount(tree, "", AT_FDCWD, ".", MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+		int e = errno;
+		if (tree >= 0)
+			close(tree);
+		return lj_error_set(err, e, "jail '%s': path '%s': %s", j->name, j->path,
+				    strerror(e));
+	}
+	/* Attached now, the descriptor stands for the copy, on top. */
+	*rootfd = tree;
 	return 0;
 }
 

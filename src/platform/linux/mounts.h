@@ -27,7 +27,10 @@ int lj_mounts_root(const struct lj_jail *j, int userns, int *rootfd, struct lj_e
  */
 int lj_mounts_idmapped(const struct lj_jail *j, int userns, int rootfd, struct lj_error *err);
 
-/* In the jail's own mount namespace: the root tree as a mount of its own, as *rootfd. */
+/*
+ * In the jail's own mount namespace, with the working folder at the root
+ * tree (lj_mounts_root's): the tree as a mount of its own, as *rootfd.
+ */
 int lj_mounts_rebind(const struct lj_jail *j, int *rootfd, struct lj_error *err);
 
 /* The jail's mounts, in order, below rootfd. */
