@@ -646,6 +646,10 @@ def test_root_in_a_jail_cannot_reach_the_host(lj, mode):
     state = (lj.run_dir() / "t1.state").read_text()
     init = int(re.search(r"^plat.pid=(\d+)$", state, re.M).group(1))
     assert re.search(r"^Seccomp:\s+2$", open(f"/proc/{init}/status").read(), re.M)
+    # The init keeps one folder open, its own proc: nothing of the host's or
+    # of the first stage's mount namespace, where ".." leads out of the tree.
+    fds = os.listdir(f"/proc/{init}/fd")
+    assert len([n for n in fds if os.path.isdir(f"/proc/{init}/fd/{n}")]) == 1, fds
     # With its own ids, the init is the jail's root and no one on the host.
     uid_map = open(f"/proc/{init}/uid_map").read().split()
     assert (uid_map[1] != "0") == bool(mode), uid_map
@@ -1260,3 +1264,18 @@ def test_doctor_pings_nothing_of_the_host_s_from_an_inherit_jail(lj):
     ping = [x for x in out.splitlines() if ": ping " in x]
     assert len(ping) == 1 and "ping 127.0.0.1 (the host's stack; loopback)" in ping[0], out
     lj.ok("stop", "inh")
+
+
+def test_sysfs_shows_nothing_of_the_host_s_mounts(lj, mode):
+    """A jail on the host's stack with its own ids gets the host's /sys
+    (it may not mount a sysfs of the host's network namespace): the host's
+    mounts below it are hidden, as a new sysfs has none."""
+    lj.config(basic(extra=mode + 'ip4 = inherit; mount += "sysfs @ROOT@/sys sysfs ro 0 0";'))
+    lj.ok("start", "t1")
+    assert lj.ok("exec", "t1", "ls", "-A", "/sys/fs/cgroup", "/sys/kernel/debug",
+                 "/sys/kernel/security") == \
+        "/sys/fs/cgroup:\n\n/sys/kernel/debug:\n\n/sys/kernel/security:\n"
+    assert "lo" in lj.ok("exec", "t1", "ls", "/sys/class/net").split()
+    rc, _, err = lj.run("exec", "t1", "touch", "/sys/kernel/x")
+    assert rc != 0 and "Read-only file system" in err
+    lj.ok("stop", "t1")

@@ -210,14 +210,32 @@ _Noreturn static void first_stage(const struct plat_jail *pj, const struct plat_
 	 */
 	if (!run)
 		setsid();
-	LJ_CLEANUP_CLOSE int rootfd = -1;
-	if (lj_mounts_root(j, userns, &rootfd, &err) < 0 ||
-	    lj_mounts_idmapped(j, userns, rootfd, &err) < 0)
+	int rootfd = -1;
+	if (lj_mounts_root(j, userns, &rootfd, &err) < 0)
 		send_and_exit(report, 0, &err, 1);
-	/* The init finds its root tree here (lj_mounts_rebind). */
-	if (fchdir(rootfd) < 0) {
-		lj_error_set(&err, errno, "jail '%s': entering '%s': %s", j->name, j->path,
-			     strerror(errno));
+	/*
+	 * From here on, what this stage makes in the tree (a missing target
+	 * of an idmapped folder) is the jail root's, as if it had made it.
+	 */
+	int rc = userns >= 0 ? lx_userns_act_as_root(&j->idmap) : 0;
+	if (rc < 0) {
+		lj_error_set(&err, -rc, "jail '%s': acting as its root: %s", j->name,
+			     strerror(-rc));
+		send_and_exit(report, 0, &err, 1);
+	}
+	if (lj_mounts_idmapped(j, userns, rootfd, &err) < 0)
+		send_and_exit(report, 0, &err, 1);
+	/*
+	 * The init finds its root tree here (lj_mounts_rebind). The descriptor
+	 * goes: it stands for the tree in this stage's mount namespace, where
+	 * ".." from its top leads to the host's folders, and nothing of that
+	 * namespace may reach the jail.
+	 */
+	rc = fchdir(rootfd) < 0 ? -errno : 0;
+	close(rootfd);
+	if (rc < 0) {
+		lj_error_set(&err, -rc, "jail '%s': entering '%s': %s", j->name, j->path,
+			     strerror(-rc));
 		send_and_exit(report, 0, &err, 1);
 	}
 	if (userns >= 0 && lx_userns_join(userns) < 0) {

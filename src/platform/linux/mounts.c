@@ -294,7 +294,17 @@ static int mount_sysfs(const struct lj_jail *j, int targetfd)
 	}
 	if (rc < 0 || (rc = lj_mount_attach(mnt, targetfd)) < 0)
 		return rc;
-	return mask_path(mnt, "firmware", true);
+	/*
+	 * The host's /sys brings the host's mounts below it; a new sysfs has
+	 * empty folders there. Hidden alike, so neither shows the host's
+	 * cgroups, BPF objects or kernel debugging files.
+	 */
+	static const char *const hidden[] = {"firmware",      "fs/cgroup",       "fs/bpf",
+					     "fs/pstore",     "kernel/debug",    "kernel/tracing",
+					     "kernel/security", "kernel/config"};
+	for (size_t i = 0; i < LJ_ARRAY_SIZE(hidden) && rc == 0; i++)
+		rc = mask_path(mnt, hidden[i], true);
+	return rc;
 }
 
 /*
