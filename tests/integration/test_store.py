@@ -509,6 +509,29 @@ def test_shared_folder_in_several_jails(debian, clean, victim):
     os.unlink(os.path.join(victim, "note"))
 
 
+def idmap_of(name):
+    conf = open(os.path.join(CONF_D, f"{name}.conf")).read()
+    return re.search(r'userns.idmap = "(\d+):(\d+)";', conf).groups()
+
+
+def test_each_jail_gets_a_range_of_its_own(debian, clean):
+    """create hands each jail 65536 host ids no other jail holds, records
+    them in its folder, and takes them back on destroy."""
+    ok("create", "ra")
+    ok("create", "rb")
+    a, b = idmap_of("ra"), idmap_of("rb")
+    assert a[1] == b[1] == "65536" and a[0] != b[0]
+    assert abs(int(a[0]) - int(b[0])) >= 65536
+    assert f"idmap={a[0]}:65536" in open(os.path.join(CONTAINERS, "ra", "meta")).read()
+    # No lock or record is left beside the jails.
+    assert sorted(os.listdir(CONTAINERS)) == ["ra", "rb"]
+    ok("destroy", "ra")
+    ok("create", "rc")
+    assert idmap_of("rc") == a
+    ok("destroy", "rb")
+    ok("destroy", "rc")
+
+
 def test_jail_root_is_not_host_root_in_a_shared_folder(debian, clean, victim):
     """A set-uid file that jail root makes in a shared folder gives a host user
     nothing: the jail's ids are a range of unprivileged host ids. A privileged
