@@ -725,3 +725,5 @@ def test_parallel_create_and_destroy(debian, clean):
     assert [r for r in results if r[1] != 0] == []
     assert sorted(os.listdir(CONTAINERS)) == new
     assert sorted(os.listdir(CONF_D)) == [f"{n}.conf" for n in new]
+    # Made at once, each still got a range no other holds.
+    assert len({idmap_of(n) for n in new}) == len(new)
