@@ -7,6 +7,7 @@
  */
 #include "conf/conf.h"
 #include "conf/fstab.h"
+#include "conf/rctl.h"
 #include "conf/host.h"
 #include "conf/params.h"
 
@@ -208,6 +209,23 @@ static void check_mount_lines(struct conf *c, const struct conf_host *host,
 	}
 }
 
+/* rctl rules: rctl(8)'s own syntax, and what this host can enforce of them. */
+static void check_rctl_rules(struct conf *c, const struct conf_host *host, const char *jail,
+			     const struct conf_param *p)
+{
+	for (size_t i = 0; i < p->nvalues; i++) {
+		struct conf_rctl_rule r;
+		const char *why = NULL;
+		if (conf_rctl_parse(p->values[i], &r, &why) < 0)
+			conf_diag_add(c, p->value_pos[i], "jail '%s': rctl rule '%s' %s", jail,
+				      p->values[i], why);
+		else if (host && host->rctl && (why = host->rctl(r.resource, r.action, r.per)))
+			conf_diag_add(c, p->value_pos[i],
+				      "jail '%s': rctl rule '%s' is not possible on %s: %s", jail,
+				      p->values[i], host->name, why);
+	}
+}
+
 bool conf_name_usable(const char *n)
 {
 	size_t len = strlen(n);
@@ -305,6 +323,8 @@ int conf_check(struct conf *c, const struct conf_host *host)
 				check_host(c, host, j->name, p);
 			if (c->ndiags == n && lj_str_eq(p->def->name, "mount"))
 				check_mount_lines(c, host, j, p);
+			if (c->ndiags == n && lj_str_eq(p->def->name, "rctl"))
+				check_rctl_rules(c, host, j->name, p);
 			drop_repeats(c, n);
 		}
 	}

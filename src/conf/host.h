@@ -29,6 +29,11 @@ struct conf_host {
 	const struct conf_host_param *(*param)(const char *name);
 	/* What a mount line of this file system type becomes, or NULL: refused. */
 	const char *(*fstype)(const char *type);
+	/*
+	 * Why an rctl rule (conf/rctl.h) of this resource, action and per
+	 * cannot be enforced here, or NULL when it can.
+	 */
+	const char *(*rctl)(const char *resource, const char *action, const char *per);
 };
 
 #endif

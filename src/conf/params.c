@@ -119,6 +119,7 @@ const struct conf_param_def conf_param_table[] = {
 	P("dns.resolvconf", LIST),
 	P("allow.io_uring", BOOL),
 	P("userns", JAILSYS),
+	P("rctl", LIST),
 	P("userns.idmap", STRING),
 	P("boot", BOOL),
 	P("zfs.dataset", LIST),

@@ -11,6 +11,7 @@
 
 #include "conf/fstab.h"
 #include "conf/params.h"
+#include "conf/rctl.h"
 
 const struct lj_hook_def lj_hooks[LJ_HOOK_COUNT] = {
 	[LJ_HOOK_PREPARE] = {"exec.prepare", false},
@@ -351,6 +352,53 @@ static int userns_from_conf(struct lj_jail *j, const struct conf_jail *cj, struc
 	return 0;
 }
 
+/*
+ * rctl rules, checked by conf_check already: each resource's amount, the
+ * last rule for a resource winning as a later rctl -a would.
+ */
+static int limits_from_conf(struct lj_jail *j, const struct conf_jail *cj, struct lj_error *err)
+{
+	struct lj_limits *l = &j->limits;
+	*l = LJ_LIMITS_NONE;
+	static const struct {
+		const char *name;
+		size_t off;
+	} fields[] = {
+		{"memoryuse", offsetof(struct lj_limits, memoryuse)},
+		{"swapuse", offsetof(struct lj_limits, swapuse)},
+		{"maxproc", offsetof(struct lj_limits, maxproc)},
+		{"openfiles", offsetof(struct lj_limits, openfiles)},
+		{"pcpu", offsetof(struct lj_limits, pcpu)},
+		{"readbps", offsetof(struct lj_limits, readbps)},
+		{"writebps", offsetof(struct lj_limits, writebps)},
+		{"readiops", offsetof(struct lj_limits, readiops)},
+		{"writeiops", offsetof(struct lj_limits, writeiops)},
+	};
+	const struct conf_param *p = param(cj, "rctl");
+	for (size_t i = 0; p && i < p->nvalues; i++) {
+		struct conf_rctl_rule r;
+		const char *why = NULL;
+		LJ_CLEANUP_FREE char *at = where(&p->value_pos[i]);
+		if (conf_rctl_parse(p->values[i], &r, &why) < 0)
+			return lj_error_usage(err, "jail '%s': %s: rctl rule '%s' %s", j->name, at,
+					      p->values[i], why);
+		size_t f = 0;
+		while (f < LJ_ARRAY_SIZE(fields) && !lj_str_eq(fields[f].name, r.resource))
+			f++;
+		if (f == LJ_ARRAY_SIZE(fields) || !lj_str_eq(r.action, "deny") ||
+		    !lj_str_eq(r.per, "jail"))
+			return lj_error_usage(err,
+					      "jail '%s': %s: rctl rule '%s' cannot be enforced "
+					      "(see ljail.conf(5), Resource limits)",
+					      j->name, at, p->values[i]);
+		if (r.amount > INT64_MAX || (lj_str_eq(r.resource, "pcpu") && r.amount == 0))
+			return lj_error_usage(err, "jail '%s': %s: rctl rule '%s': amount out of range",
+					      j->name, at, p->values[i]);
+		*(int64_t *)((char *)l + fields[f].off) = (int64_t)r.amount;
+	}
+	return 0;
+}
+
 static void ipc_from_conf(struct lj_jail *j, const struct conf_jail *cj)
 {
 	static const struct {
@@ -451,7 +499,7 @@ static int mounts_from_conf(struct lj_jail *j, const struct conf_jail *cj, struc
 int lj_jail_from_conf(struct lj_jail *j, const struct conf_jail *cj, struct lj_error *err)
 {
 	int rc;
-	*j = (struct lj_jail){.name = lj_xstrdup(cj->name), .conf = cj};
+	*j = (struct lj_jail){.name = lj_xstrdup(cj->name), .conf = cj, .limits = LJ_LIMITS_NONE};
 
 	const char *path = string_param(cj, "path");
 	if (!path || !*path)
@@ -508,6 +556,8 @@ int lj_jail_from_conf(struct lj_jail *j, const struct conf_jail *cj, struct lj_e
 	if ((rc = powers_from_conf(j, cj, err)) < 0)
 		return rc;
 
+	if ((rc = limits_from_conf(j, cj, err)) < 0)
+		return rc;
 	j->persist = bool_param(cj, "persist", false);
 	j->devfs_ruleset = (int)long_param(cj, "devfs_ruleset", 4);
 	if (j->devfs_ruleset < 0 || j->devfs_ruleset > 5)
@@ -574,6 +624,7 @@ void lj_jail_default(struct lj_jail *j, const char *name, const char *path)
 		.devfs_ruleset = 4,
 		.stop_timeout = 10,
 		.powers = {.reserved_ports = true, .proc_debug = true},
+		.limits = LJ_LIMITS_NONE,
 	};
 	/* What the account's d2l.conf mounts, minus the host folders. */
 	add_mount(j, LJ_MOUNT_DEV, "devfs", "/dev", "rw", false, lj_xstrdup("default"));

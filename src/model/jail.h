@@ -91,6 +91,17 @@ struct lj_idmap {
 /* The range ljail create hands out: 65536 ids, as Incus and LXC give. */
 #define LJ_IDMAP_COUNT 65536u
 
+/*
+ * The jail's resource limits (rctl = "resource:deny=amount"), each -1 when
+ * the configuration sets none: bytes, a count, or a percentage of one CPU
+ * (pcpu); the I/O ones in bytes or operations a second.
+ */
+struct lj_limits {
+	int64_t memoryuse, swapuse, maxproc, openfiles, pcpu;
+	int64_t readbps, writebps, readiops, writeiops;
+};
+#define LJ_LIMITS_NONE ((struct lj_limits){-1, -1, -1, -1, -1, -1, -1, -1, -1})
+
 struct lj_jail {
 	char *name;
 	long jid; /* asked for by `jid` or a numeric name; 0: the first free one */
@@ -132,6 +143,7 @@ struct lj_jail {
 	char *consolelog;
 
 	struct lj_powers powers;
+	struct lj_limits limits;
 
 	char **depend;
 	size_t ndepend;

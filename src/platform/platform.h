@@ -80,6 +80,11 @@ int plat_open(const char *name, const struct lj_kvlist *rec, struct plat_jail **
 	      struct lj_error *err);
 /* Does the record hold anything the platform must take down though its jail is gone? */
 bool plat_record_net_shared(const struct lj_kvlist *rec);
+/*
+ * Takes away what a record names that outlives the jail's processes (on
+ * Linux its cgroup), once they are gone: before its run state goes.
+ */
+void plat_release(const struct lj_kvlist *rec);
 
 /* What `ljail list` shows of a running jail beyond its state (on Linux: its init's pid). */
 void plat_describe(const struct plat_jail *pj, struct lj_kvlist *out);

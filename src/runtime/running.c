@@ -89,7 +89,7 @@ static bool tidy(const struct lj_paths *paths, const char *name)
 	/* Read again under the lock: it may have been started anew meanwhile. */
 	if (rt_probe(paths, name, &again, &ignored) == 0 && again.status == RT_STALE) {
 		shared = plat_record_net_shared(&again.state.plat);
-		lj_state_remove(paths, name, &ignored);
+		rt_forget(paths, name, &again.state.plat, &ignored);
 	}
 	rt_running_close(&again);
 	lj_state_unlock(paths, name, lock, true);
@@ -227,4 +227,12 @@ int rt_net_sync(const struct lj_paths *paths, struct lj_error *err)
 	free(open);
 	free(handles);
 	return rc;
+}
+
+int rt_forget(const struct lj_paths *paths, const char *name, const struct lj_kvlist *rec,
+	      struct lj_error *err)
+{
+	/* Released first: a state that is gone can no longer tell what to release. */
+	plat_release(rec);
+	return lj_state_remove(paths, name, err);
 }

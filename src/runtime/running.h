@@ -60,4 +60,11 @@ int rt_claim(const struct lj_paths *paths, struct lj_state *s, struct lj_error *
 /* Makes the host's shared network state (NAT) fit the jails that run now. */
 int rt_net_sync(const struct lj_paths *paths, struct lj_error *err);
 
+/*
+ * A jail whose processes are gone: what the platform keeps for it beyond
+ * them (its cgroup) goes, then its run state. rec is that state's record.
+ */
+int rt_forget(const struct lj_paths *paths, const char *name, const struct lj_kvlist *rec,
+	      struct lj_error *err);
+
 #endif

@@ -41,9 +41,9 @@ static int step_leftovers(void *ctx, struct lj_error *err)
 		plat_net_down(old.pj, old.state.jid);
 	}
 	bool shared = plat_record_net_shared(&old.state.plat);
-	rt_running_close(&old);
 	if (rc == 0)
-		rc = lj_state_remove(st->paths, name, err);
+		rc = rt_forget(st->paths, name, &old.state.plat, err);
+	rt_running_close(&old);
 	if (rc == 0 && shared)
 		rc = rt_net_sync(st->paths, err);
 	return rc;
@@ -85,7 +85,7 @@ static void undo_claim(void *ctx)
 	struct lj_error ignored = {0};
 	if (!st->claimed)
 		return;
-	lj_state_remove(st->paths, st->state.name, &ignored);
+	rt_forget(st->paths, st->state.name, &st->state.plat, &ignored);
 	st->claimed = false;
 	/* The jail is gone by now: shared network state is made without it. */
 	if (plat_net_shared(st->pj))

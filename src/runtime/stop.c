@@ -23,7 +23,7 @@ static int step_find(void *ctx, struct lj_error *err)
 	if (st->r.pj)
 		return 0;
 	bool shared = plat_record_net_shared(&st->r.state.plat);
-	rc = lj_state_remove(st->paths, st->name, err);
+	rc = rt_forget(st->paths, st->name, &st->r.state.plat, err);
 	if (rc == 0 && shared)
 		rc = rt_net_sync(st->paths, err);
 	return rc < 0 ? rc : lj_error_set(err, ESRCH, "jail '%s' is not running", st->name);
@@ -64,7 +64,7 @@ static int step_net(void *ctx, struct lj_error *err)
 static int step_forget(void *ctx, struct lj_error *err)
 {
 	struct rt_stop *st = ctx;
-	int rc = lj_state_remove(st->paths, st->name, err);
+	int rc = rt_forget(st->paths, st->name, &st->r.state.plat, err);
 	if (rc == 0 && plat_net_shared(st->r.pj))
 		rc = rt_net_sync(st->paths, err);
 	return rc;

@@ -8,6 +8,9 @@
  * usage: probe [HOST_PID]   (a host pid the jail must not see)
  *        probe raw
  *        probe uring
+ *        probe alloc MB      touches MB megabytes, one at a time, printing each
+ *        probe forks N       forks up to N children that wait; prints how many it got
+ *        probe nofile        prints how many descriptors it can open
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +31,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <sched.h>
 #include <signal.h>
 #include <time.h>
@@ -42,8 +46,54 @@ static void report(const char *name, long rc)
 	fflush(stdout);
 }
 
+/* Holds each child in pause() until the parent is done; returns how many forked. */
+static int forks(int n)
+{
+	pid_t *kids = calloc((size_t)n, sizeof(*kids));
+	int got = 0;
+	while (got < n) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			pause();
+			_exit(0);
+		}
+		if (pid < 0)
+			break;
+		kids[got++] = pid;
+	}
+	for (int i = 0; i < got; i++)
+		kill(kids[i], SIGKILL);
+	for (int i = 0; i < got; i++)
+		waitpid(kids[i], NULL, 0);
+	free(kids);
+	return got;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 2 && !strcmp(argv[1], "alloc")) {
+		long mb = atol(argv[2]);
+		for (long i = 0; i < mb; i++) {
+			char *p = malloc(1 << 20);
+			if (!p)
+				return 1;
+			memset(p, 1, 1 << 20);
+			printf("%ld\n", i + 1);
+			fflush(stdout);
+		}
+		return 0;
+	}
+	if (argc > 2 && !strcmp(argv[1], "forks")) {
+		printf("forked %d\n", forks(atoi(argv[2])));
+		return 0;
+	}
+	if (argc > 1 && !strcmp(argv[1], "nofile")) {
+		int n = 0;
+		while (open("/dev/null", O_RDONLY) >= 0)
+			n++;
+		printf("opened %d\n", n);
+		return 0;
+	}
 	if (argc > 1 && !strcmp(argv[1], "raw")) {
 		report("raw_socket", socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
 		report("packet_socket", socket(AF_PACKET, SOCK_RAW, 0));

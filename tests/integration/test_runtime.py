@@ -1279,3 +1279,69 @@ def test_sysfs_shows_nothing_of_the_host_s_mounts(lj, mode):
     rc, _, err = lj.run("exec", "t1", "touch", "/sys/kernel/x")
     assert rc != 0 and "Read-only file system" in err
     lj.ok("stop", "t1")
+
+
+# --- resource limits (rctl) ---------------------------------------------------
+
+def cgroup_dirs(rel):
+    """The folders of a jail's cgroup that exist on this host, v1 or v2."""
+    base = "/sys/fs/cgroup"
+    found = [os.path.join(base, c, rel) for c in ("memory", "pids", "cpu", "cpuacct", "blkio")
+             if os.path.exists(os.path.join(base, c, rel))]
+    if os.path.exists(os.path.join(base, rel, "cgroup.procs")):
+        found.append(os.path.join(base, rel))
+    return found
+
+
+def test_rctl_limits_hold_the_jail_and_go_with_it(lj, mode):
+    """memoryuse and maxproc in rctl's words: a process that takes 200 MB is
+    ended by the jail's own limit (the jail's init and the host go on), a fork
+    loop stops at the limit, an exec'd process is under the same limits and
+    cannot leave the jail's cgroup, and stop removes the cgroup."""
+    shutil.copy(PROBE, lj.files / "probe")
+    lj.config(basic(extra=mode + 'rctl = "memoryuse:deny=64M", "maxproc:deny=40", '
+                    '"openfiles:deny=100";'))
+    lj.ok("start", "t1")
+    state = (lj.run_dir() / "t1.state").read_text()
+    init = int(re.search(r"^plat.pid=(\d+)$", state, re.M).group(1))
+    rel = re.search(r"^plat.cgroup=(\S+)$", state, re.M).group(1)
+    dirs = cgroup_dirs(rel)
+    assert dirs, rel
+    # Every process of the jail is in it: the init, and what exec runs.
+    for d in dirs:
+        assert str(init) in open(os.path.join(d, "cgroup.procs")).read().split(), d
+    rc, out, _ = lj.run("exec", "t1", "/probe", "alloc", "200")
+    assert rc != 0, out
+    got = int(out.split()[-1]) if out.split() else 0
+    assert got < 64, out
+    assert os.path.exists(f"/proc/{init}")
+    assert lj.ok("exec", "t1", "echo", "still here") == "still here\n"
+    # maxproc counts the jail's tasks: the init, exec's helper, its command
+    # and the probe itself take four of the forty.
+    forked = int(lj.ok("exec", "t1", "/probe", "forks", "100").split()[1])
+    assert 30 <= forked < 40, forked
+    assert int(lj.ok("exec", "t1", "/probe", "nofile").split()[1]) < 100
+    # The jail sees its cgroup as the root and no way out of it.
+    assert lj.ok("exec", "t1", "sh", "-c", "cut -d: -f3 /proc/self/cgroup | sort -u") == "/\n"
+    rc, _, err = lj.run("exec", "t1", "sh", "-c", "echo $$ > /sys/fs/cgroup/cgroup.procs")
+    assert rc != 0
+    lj.ok("stop", "t1")
+    assert not cgroup_dirs(rel)
+
+
+def test_rctl_rules_that_cannot_be_enforced_are_refused(lj):
+    lj.config(basic(extra='rctl = "memoryuse:log=1G", "cputime:deny=10", '
+                    '"maxproc:deny=10/process", "nosuch:deny=1", "memoryuse:deny=lots";'))
+    rc, _, err = lj.run("config", "check")
+    assert rc == 2, err
+    lines = err.splitlines()
+    assert any("'memoryuse:log=1G' is not possible on Linux: only deny" in x for x in lines), err
+    assert any("'cputime:deny=10' is not possible on Linux: no cgroup ends a jail" in x
+               for x in lines), err
+    assert any("'maxproc:deny=10/process' is not possible on Linux: only the jail as a whole"
+               in x for x in lines), err
+    assert any("'nosuch:deny=1' names no resource rctl(8) knows" in x for x in lines), err
+    assert any("'memoryuse:deny=lots' has no amount rctl(8) reads" in x for x in lines), err
+    assert all(re.match(r"^\S+:\d+:\d+: jail 't1': rctl rule ", x) for x in lines), err
+    lj.fails("start", "t1")
+    assert lj.states() == []

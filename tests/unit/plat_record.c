@@ -164,6 +164,12 @@ bool plat_record_net_shared(const struct lj_kvlist *rec_kv)
 	return lj_kv_get(rec_kv, "shared") != NULL;
 }
 
+void plat_release(const struct lj_kvlist *rec_kv)
+{
+	const char *id = lj_kv_get(rec_kv, "id");
+	note("release %s", id ? id : "?");
+}
+
 int plat_open(const char *name, const struct lj_kvlist *rec_kv, struct plat_jail **out,
 	      struct lj_error *err)
 {

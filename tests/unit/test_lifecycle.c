@@ -147,19 +147,20 @@ struct start_failure {
 	const char *log;  /* the whole log of the failed start */
 };
 
-#define UNDO_CREATED "net_down j\ndestroy j\nexec.poststop\nexec.release\nnet_sync running=0\n"
+#define UNDO_CREATED "net_down j\ndestroy j\nexec.poststop\nexec.release\nrelease 1\nnet_sync running=0\n"
 
 static const struct start_failure start_failures[] = {
 	{NULL, "plan", "plan j\n"},
-	{"exec.prepare", NULL, "plan j\nexec.prepare\nexec.release\nnet_sync running=0\n"},
+	{"exec.prepare", NULL, "plan j\nexec.prepare\nexec.release\nrelease 0\nnet_sync running=0\n"},
 	{"exec.prestart", NULL,
-	 "plan j\nexec.prepare\nexec.prestart\nexec.poststop\nexec.release\nnet_sync running=0\n"},
+	 "plan j\nexec.prepare\nexec.prestart\nexec.poststop\nexec.release\nrelease 0\n"
+	 "net_sync running=0\n"},
 	{NULL, "create",
 	 "plan j\nexec.prepare\nexec.prestart\ncreate j\nexec.poststop\nexec.release\n"
-	 "net_sync running=0\n"},
+	 "release 0\nnet_sync running=0\n"},
 	{"exec.created", NULL,
 	 "plan j\nexec.prepare\nexec.prestart\ncreate j\nexec.created\ndestroy j\nexec.poststop\n"
-	 "exec.release\nnet_sync running=0\n"},
+	 "exec.release\nrelease 1\nnet_sync running=0\n"},
 	{NULL, "net_up",
 	 "plan j\nexec.prepare\nexec.prestart\ncreate j\nexec.created\njid 1\nnet_up j\n" UNDO_CREATED},
 	{NULL, "net_sync",
@@ -231,6 +232,7 @@ static const char stopped[] = "exec.prestop\n"
 			      "exec.stop\n"
 			      "term j\n"
 			      "net_down j\n"
+			      "release 1\n"
 			      "net_sync running=0\n"
 			      "exec.poststop\n"
 			      "exec.release\n";
@@ -289,7 +291,7 @@ static void test_stop_ends_what_ignores_term(void **state)
 	rec_ignore_term(true);
 	assert_int_equal(lj_stop(&f->paths, "j", &f->j, &err), 0);
 	assert_log(f, "exec.prestop\nattach j\nexec.stop\nterm j\ndestroy j\nnet_down j\n"
-		      "net_sync running=0\nexec.poststop\nexec.release\n");
+		      "release 1\nnet_sync running=0\nexec.poststop\nexec.release\n");
 	assert_nothing_left(f);
 }
 
@@ -303,12 +305,12 @@ static void test_stop_failures_after_the_end(void **state)
 		{NULL, "destroy",
 		 "exec.prestop\nattach j\nexec.stop\nterm j\ndestroy j\n"},
 		{NULL, "net_sync",
-		 "exec.prestop\nattach j\nexec.stop\nterm j\nnet_down j\nnet_sync running=0\n"},
+		 "exec.prestop\nattach j\nexec.stop\nterm j\nnet_down j\nrelease 1\nnet_sync running=0\n"},
 		{"exec.poststop", NULL,
-		 "exec.prestop\nattach j\nexec.stop\nterm j\nnet_down j\nnet_sync running=0\n"
+		 "exec.prestop\nattach j\nexec.stop\nterm j\nnet_down j\nrelease 1\nnet_sync running=0\n"
 		 "exec.poststop\n"},
 		{"exec.release", NULL,
-		 "exec.prestop\nattach j\nexec.stop\nterm j\nnet_down j\nnet_sync running=0\n"
+		 "exec.prestop\nattach j\nexec.stop\nterm j\nnet_down j\nrelease 1\nnet_sync running=0\n"
 		 "exec.poststop\nexec.release\n"},
 	};
 	for (size_t i = 0; i < LJ_ARRAY_SIZE(cases); i++) {
@@ -346,7 +348,8 @@ static void test_stop_stale(void **state)
 	rec_kill_all();
 	assert_int_equal(lj_stop(&f->paths, "j", &f->j, &err), -ESRCH);
 	assert_string_equal(err.msg, "jail 'j' is not running");
-	assert_log(f, "net_sync running=0\n");
+	/* What the jail had beyond its processes goes with its state. */
+	assert_log(f, "release 1\nnet_sync running=0\n");
 	assert_nothing_left(f);
 }
 
@@ -361,7 +364,7 @@ static void test_run(void **state)
 	assert_int_equal(lj_run(&f->paths, &f->j, NULL, argv, &status, &err), 0);
 	assert_int_equal(status, 3);
 	char *log = take_log(f);
-	const char *tail = "wait_exit j\nnet_down j\nnet_sync running=0\nexec.poststop\n"
+	const char *tail = "wait_exit j\nnet_down j\nrelease 1\nnet_sync running=0\nexec.poststop\n"
 			   "exec.release\n";
 	assert_true(lj_str_starts(log, "plan j\nexec.prepare\nexec.prestart\ncreate-run j\n"));
 	assert_non_null(strstr(log, "commit j\n"));

@@ -80,7 +80,7 @@ static const char *mounts_nothing(const char *type)
 static void test_undescribed_is_refused(void **state)
 {
 	(void)state;
-	const struct conf_host bare = {"Bare", describes_little, mounts_nothing};
+	const struct conf_host bare = {"Bare", describes_little, mounts_nothing, NULL};
 	struct conf *c = t_load("a { path = /a; host.hostname = x; }\n", &bare);
 	char *diags = t_diags(c);
 	assert_non_null(strstr(diags, "'host.hostname' is not supported on Bare"));

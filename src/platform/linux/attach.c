@@ -210,6 +210,13 @@ _Noreturn static void helper(struct plat_jail *pj, const struct lj_user *u,
 	const int keep[] = {pj->pidfd, cmd->out_fd, sock};
 	lj_close_fds_except(keep, LJ_ARRAY_SIZE(keep));
 	struct lj_error e = {0};
+	/* The jail's cgroup and limits, as its other processes have them. */
+	int rc = lx_join_limits(pj);
+	if (rc < 0) {
+		fprintf(stderr, "ljail: jail '%s': its cgroup and limits: %s\n", pj->name,
+			strerror(-rc));
+		_exit(126);
+	}
 	if (lj_enter(pj->pidfd, pj->caps, pj->seccomp, pj->seccomp_len, pj->name, &e) < 0) {
 		fprintf(stderr, "ljail: %s\n", e.msg);
 		_exit(126);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/proctitle.h"
+#include "platform/linux/cgroup.h"
 #include "platform/linux/confine.h"
 #include "platform/linux/enter.h"
 #include "platform/linux/init.h"
@@ -198,6 +199,17 @@ _Noreturn static void first_stage(const struct plat_jail *pj, const struct plat_
 
 	lj_proctitle_set("ljail-init");
 	/*
+	 * Into the jail's cgroup first, so that every process the jail will
+	 * have starts there; its cgroup namespace, made below, then has it as
+	 * its root, and the jail sees no way out of it.
+	 */
+	int limits = lx_join_limits(pj);
+	if (limits < 0) {
+		lj_error_set(&err, -limits, "jail '%s': its cgroup and limits: %s", j->name,
+			     strerror(-limits));
+		send_and_exit(report, 0, &err, 1);
+	}
+	/*
 	 * Only the two pipes and the user namespace go with the child: above
 	 * all not ljail's lock on the jail, which a long-lived init would
 	 * otherwise hold for ever.
@@ -278,6 +290,27 @@ static void close_pair(int p[2])
 	p[0] = p[1] = -1;
 }
 
+/* The jail's cgroup with its rctl limits, made before any of its processes. */
+static int make_cgroup(const struct plat_jail *pj, struct lj_error *err)
+{
+	const struct lj_jail *j = pj->j;
+	const struct lj_limits *l = &j->limits;
+	char disk[32];
+	const char *on = NULL;
+	if (l->readbps >= 0 || l->writebps >= 0 || l->readiops >= 0 || l->writeiops >= 0) {
+		/* I/O is limited on the disk that holds what the jail writes. */
+		const char *where = j->overlay_upper ? j->overlay_upper : j->path;
+		int rc = lx_cgroup_disk(where, disk, sizeof(disk));
+		if (rc < 0)
+			return lj_error_set(err, -rc,
+					    "jail '%s': rctl I/O limits: no block device holds "
+					    "'%s': %s",
+					    j->name, where, strerror(-rc));
+		on = disk;
+	}
+	return lx_cgroup_make(LX_CGROUP_FS, j->name, pj->cgroup, l, on, err);
+}
+
 /* Reads one report whole: false when the writer died first. */
 static bool read_report(int fd, struct start_report *r)
 {
@@ -294,15 +327,13 @@ static bool read_report(int fd, struct start_report *r)
 	return got == sizeof(*r);
 }
 
-int lx_create(struct plat_jail *pj, const struct plat_run *run, struct lj_error *err)
+/* Both stages, from the clone of the first to the init's report. */
+static int run_stages(struct plat_jail *pj, const struct plat_run *run, int userns,
+		      struct lj_error *err)
 {
 	const struct lj_jail *j = pj->j;
 	int report[2] = {-1, -1}, go[2] = {-1, -1};
-	LJ_CLEANUP_CLOSE int userns = -1;
-	int rc;
 
-	if (j->idmap.count && (rc = lx_userns_make(&j->idmap, &userns, err)) < 0)
-		return lj_error_wrap(err, "jail '%s'", j->name);
 	if (pipe2(report, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0) {
 		close_pair(report);
 		return lj_error_set(err, errno, "jail '%s': pipe: %s", j->name, strerror(errno));
@@ -361,4 +392,21 @@ int lx_create(struct plat_jail *pj, const struct plat_run *run, struct lj_error 
 		return -r2.err.code;
 	}
 	return lj_error_set(err, EIO, "jail '%s': the jail's init died while starting", j->name);
+}
+
+int lx_create(struct plat_jail *pj, const struct plat_run *run, struct lj_error *err)
+{
+	const struct lj_jail *j = pj->j;
+	LJ_CLEANUP_CLOSE int userns = -1;
+	int rc;
+
+	if (j->idmap.count && (rc = lx_userns_make(&j->idmap, &userns, err)) < 0)
+		return lj_error_wrap(err, "jail '%s'", j->name);
+	if (pj->cgroup && (rc = make_cgroup(pj, err)) < 0)
+		return rc;
+	rc = run_stages(pj, run, userns, err);
+	/* A start that failed has no processes left: the cgroup made for them goes. */
+	if (rc < 0 && pj->cgroup)
+		lx_cgroup_remove(LX_CGROUP_FS, pj->cgroup);
+	return rc;
 }

@@ -9,10 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/pidfd.h>
+#include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "platform/linux/cgroup.h"
 #include "platform/linux/confine.h"
 #include "platform/linux/create.h"
 #include "platform/linux/net.h"
@@ -22,6 +26,7 @@ static struct plat_jail *handle_new(const char *name)
 	struct plat_jail *pj = lj_xcalloc(1, sizeof(*pj));
 	pj->name = lj_xstrdup(name);
 	pj->pidfd = pj->go = pj->netns = -1;
+	pj->openfiles = -1;
 	return pj;
 }
 
@@ -36,6 +41,19 @@ int plat_plan(const struct lj_jail *j, struct plat_jail **out, struct lj_error *
 	pj->moved = pj->nmoved ? lj_xcalloc(pj->nmoved, sizeof(*pj->moved)) : NULL;
 	for (size_t i = 0; i < pj->nmoved; i++)
 		pj->moved[i] = lj_xstrdup(j->vnet_ifaces[i]);
+	pj->openfiles = j->limits.openfiles > LONG_MAX ? LONG_MAX : (long)j->limits.openfiles;
+	/*
+	 * A name of its own for each start (the jail's name and a random tag):
+	 * two ljail instances (-R) with a jail of one name never share a
+	 * cgroup, and a start's leftovers never meet the next start's.
+	 */
+	if (lx_cgroup_mode(LX_CGROUP_FS) != LX_CGROUP_NONE) {
+		unsigned char tag[4];
+		if (getrandom(tag, sizeof(tag), 0) != (ssize_t)sizeof(tag))
+			memset(tag, 0, sizeof(tag));
+		pj->cgroup = lj_xasprintf("ljail/%s.%02x%02x%02x%02x", j->name, tag[0], tag[1],
+					  tag[2], tag[3]);
+	}
 	int rc = 0;
 	if (j->nat && !(pj->nat = lj_net_subnet(j->bridge_addr)))
 		rc = lj_error_usage(err, "jail '%s': vnet.bridge.addr '%s' is not an IPv4 ADDR/PREFIX",
@@ -118,6 +136,38 @@ void plat_record(const struct plat_jail *pj, struct lj_kvlist *rec)
 	if (pj->nat)
 		lj_kv_add(rec, "nat", pj->nat);
 	put_hex(rec, "seccomp", pj->seccomp, pj->seccomp_len);
+	if (pj->cgroup)
+		lj_kv_add(rec, "cgroup", pj->cgroup);
+	if (pj->openfiles >= 0)
+		lj_kv_addf(rec, "openfiles", "%ld", pj->openfiles);
+}
+
+/* A cgroup a record names: only ljail's own folder, and no way out of it. */
+static const char *record_cgroup(const struct lj_kvlist *rec)
+{
+	const char *cg = lj_kv_get(rec, "cgroup");
+	if (!cg || !lj_str_starts(cg, "ljail/") || strchr(cg + 6, '/') || strstr(cg, "..") ||
+	    !cg[6])
+		return NULL;
+	return cg;
+}
+
+void plat_release(const struct lj_kvlist *rec)
+{
+	const char *cg = record_cgroup(rec);
+	if (cg)
+		lx_cgroup_remove(LX_CGROUP_FS, cg);
+}
+
+int lx_join_limits(const struct plat_jail *pj)
+{
+	int rc = pj->cgroup ? lx_cgroup_enter(LX_CGROUP_FS, pj->cgroup, 0) : 0;
+	if (rc < 0)
+		return rc;
+	struct rlimit nofile = {(rlim_t)pj->openfiles, (rlim_t)pj->openfiles};
+	if (pj->openfiles >= 0 && setrlimit(RLIMIT_NOFILE, &nofile) < 0)
+		return -errno;
+	return 0;
 }
 
 void plat_describe(const struct plat_jail *pj, struct lj_kvlist *out)
@@ -171,6 +221,12 @@ int plat_open(const char *name, const struct lj_kvlist *rec, struct plat_jail **
 	pj->nat = nat ? lj_xstrdup(nat) : NULL;
 	const char *seccomp = lj_kv_get(rec, "seccomp");
 	pj->seccomp = from_hex(seccomp ? seccomp : "", &pj->seccomp_len);
+	const char *cg = record_cgroup(rec);
+	pj->cgroup = cg ? lj_xstrdup(cg) : NULL;
+	long openfiles;
+	const char *of = lj_kv_get(rec, "openfiles");
+	if (of && lj_parse_long(of, &openfiles) && openfiles >= 0)
+		pj->openfiles = openfiles;
 	/*
 	 * Held open, the jail's network namespace outlives its init, so its
 	 * interfaces can be taken down after it ends rather than whenever the
@@ -252,6 +308,7 @@ void plat_close(struct plat_jail *pj)
 		free(pj->moved[i]);
 	free(pj->moved);
 	free(pj->nat);
+	free(pj->cgroup);
 	free(pj->seccomp);
 	free(pj->name);
 	free(pj);

@@ -30,6 +30,8 @@ struct plat_jail {
 	char **moved;   /* vnet.interface: host interfaces to give back */
 	size_t nmoved;
 	char *nat;      /* the subnet masqueraded for this jail, or NULL */
+	char *cgroup;   /* its cgroup below the host's cgroup folders, or NULL */
+	long openfiles; /* rctl openfiles: each process's RLIMIT_NOFILE, or -1 */
 };
 
 /* The start time of a process in clock ticks since boot, 0 if it is gone. */
@@ -40,5 +42,11 @@ int lx_kill_init(int pidfd, struct lj_error *err);
 
 /* An fd of the jail's network namespace, or -1. */
 int lx_open_netns(pid_t pid);
+
+/*
+ * Puts the calling process where the jail's processes are: its cgroup and
+ * its limits (before it joins the jail's namespaces, as the host's root).
+ */
+int lx_join_limits(const struct plat_jail *pj);
 
 #endif

@@ -150,6 +150,9 @@ static const struct conf_host_param lx_params[] = {
 	S("userns.idmap",
 	  "ljail's own: BASE:COUNT, the host ids that the jail's ids 0 to COUNT - 1 stand for; "
 	  "ljail create hands out a range of 65536 of its own to each jail"),
+	M("rctl",
+	  "resource limits in rctl(8)'s words, enforced by the jail's own cgroup (see Resource "
+	  "limits)"),
 	S("boot",
 	  "ljail's own: ljail start -a --boot (the boot unit) starts the jail, with the jails it "
 	  "depends on"),
@@ -198,10 +201,43 @@ static const char *lx_fstype(const char *type)
 	return NULL;
 }
 
+/*
+ * What the jail's cgroup (and, for openfiles, its processes' rlimit) can
+ * enforce of rctl(8)'s rules. Only deny: cgroups hold a limit, they do not
+ * report, signal or slow down at a threshold as rctl's other actions do.
+ */
+static const char *lx_rctl(const char *resource, const char *action, const char *per)
+{
+	static const char *const enforced[] = {"memoryuse", "swapuse", "maxproc", "pcpu",
+					       "openfiles", "readbps", "writebps", "readiops",
+					       "writeiops"};
+	if (!lj_str_eq(per, "jail"))
+		return "only the jail as a whole is limited here (its cgroup), not each process, "
+		       "user or login class";
+	if (!lj_str_eq(action, "deny"))
+		return "only deny: a cgroup holds a limit, it does not log, signal or throttle "
+		       "when one is reached";
+	for (size_t i = 0; i < LJ_ARRAY_SIZE(enforced); i++)
+		if (lj_str_eq(enforced[i], resource))
+			return NULL;
+	if (lj_str_eq(resource, "cputime") || lj_str_eq(resource, "wallclock"))
+		return "no cgroup ends a jail after an amount of time; pcpu limits its share of the "
+		       "CPU";
+	if (lj_str_eq(resource, "vmemoryuse") || lj_str_eq(resource, "datasize") ||
+	    lj_str_eq(resource, "stacksize") || lj_str_eq(resource, "coredumpsize") ||
+	    lj_str_eq(resource, "memorylocked"))
+		return "a per-process limit on Linux (an rlimit), not one for the whole jail; "
+		       "memoryuse limits the jail's memory";
+	if (lj_str_eq(resource, "nthr"))
+		return "maxproc counts threads too on Linux (the pids controller counts tasks)";
+	return "System V IPC and pseudo-terminal counts have no cgroup controller";
+}
+
 static const struct conf_host lx_host = {
 	.name = "Linux",
 	.param = lx_param,
 	.fstype = lx_fstype,
+	.rctl = lx_rctl,
 };
 
 const struct conf_host *plat_conf_host(void)

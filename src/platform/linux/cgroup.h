@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * A jail's cgroup: one per jail below the parent "ljail", in the unified
+ * hierarchy (cgroup v2) or, on a host with the controllers on v1
+ * hierarchies (Debian's hybrid layout), in each of them. It holds every
+ * process of the jail and the limits of its rctl rules. fsroot is where the
+ * host mounts cgroups (/sys/fs/cgroup), a parameter so that tests can give
+ * a tree of their own.
+ */
+#ifndef LJAIL_PLATFORM_LINUX_CGROUP_H
+#define LJAIL_PLATFORM_LINUX_CGROUP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "base/error.h"
+#include "model/jail.h"
+
+#define LX_CGROUP_FS "/sys/fs/cgroup"
+
+enum lx_cgroup_mode {
+	LX_CGROUP_NONE, /* no controller ljail needs is mounted */
+	LX_CGROUP_V1,   /* controllers on hierarchies of their own */
+	LX_CGROUP_V2,   /* the unified hierarchy */
+};
+
+enum lx_cgroup_mode lx_cgroup_mode(const char *fsroot);
+
+/* The block device that holds path, as "MAJOR:MINOR" of the whole disk, for I/O limits. */
+int lx_cgroup_disk(const char *path, char *out, size_t len);
+
+/*
+ * Makes the cgroup rel (as "ljail/NAME.TAG") and writes the limits; disk
+ * ("MAJOR:MINOR", or NULL) is where I/O limits apply. Errors name the
+ * jail, the resource and the file.
+ */
+int lx_cgroup_make(const char *fsroot, const char *jail, const char *rel,
+		   const struct lj_limits *limits, const char *disk, struct lj_error *err);
+
+/* Moves pid (0: the caller) into the cgroup rel, in every hierarchy it has. */
+int lx_cgroup_enter(const char *fsroot, const char *rel, pid_t pid);
+
+/*
+ * Removes the cgroup rel once its processes are gone (waiting a moment for
+ * the kernel to let go of them), and the parent when nothing else is in it.
+ */
+void lx_cgroup_remove(const char *fsroot, const char *rel);
+
+/* What the jail uses now, -1 where the host does not count it. */
+struct lx_cgroup_usage {
+	int64_t memoryuse, swapuse, maxproc;
+	int64_t cputime_ns; /* CPU time used so far, for pcpu over an interval */
+};
+void lx_cgroup_usage(const char *fsroot, const char *rel, struct lx_cgroup_usage *u);
+
+/* Changes the limits of a running jail's cgroup (rctl's live changes). */
+int lx_cgroup_limit(const char *fsroot, const char *jail, const char *rel,
+		    const struct lj_limits *limits, const char *disk, struct lj_error *err);
+
+#endif
