@@ -589,7 +589,7 @@ def test_jids_are_small_and_reused(lj):
 
 
 def test_a_start_killed_halfway_is_cleaned_by_the_next(lj):
-    lj.config(basic(extra='exec.start = "sleep 1000";'))
+    lj.config(basic(extra='exec.start = "sleep 1000"; rctl = "maxproc:deny=50";'))
     env = dict(os.environ, LJAIL_ROOT=str(lj.R))
     p = subprocess.Popen([LJAIL, "start", "t1"], env=env)
     state = lj.run_dir() / "t1.state"
@@ -620,9 +620,13 @@ def test_a_start_killed_halfway_is_cleaned_by_the_next(lj):
                 open(f"/proc/{pid}/stat").read().split(") ")[1][0] == "Z":
             break
         time.sleep(0.05)
+    rel = re.search(r"^plat.cgroup=(\S+)$", state.read_text(), re.M).group(1)
+    assert cgroup_dirs(rel)
     lj.config(basic())
     lj.ok("start", "t1")
     assert len(lj.ok("list").splitlines()) == 2
+    # The killed start's cgroup went with its state.
+    assert not cgroup_dirs(rel)
     lj.ok("stop", "t1")
 
 

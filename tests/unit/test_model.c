@@ -6,6 +6,7 @@
  */
 #include "helpers.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <linux/capability.h>
@@ -16,6 +17,7 @@
 #include "model/order.h"
 #include "base/paths.h"
 #include "runtime/running.h"
+#include "platform/linux/cgroup.h"
 #include "platform/linux/confine.h"
 #include "platform/linux/net.h"
 #include "store/edit.h"
@@ -356,6 +358,87 @@ static void test_subid_overlaps(void **state)
 	assert_false(store_ids_subid_overlaps("", 1, 1));
 }
 
+static char *slurp(const char *dir, const char *name)
+{
+	char *path = lj_xasprintf("%s/%s", dir, name);
+	FILE *f = fopen(path, "r");
+	free(path);
+	char buf[256] = "";
+	if (f) {
+		size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+		buf[n] = '\0';
+		fclose(f);
+	}
+	return lj_xstrdup(buf);
+}
+
+/*
+ * cgroup v2, which this host cannot run end to end (its unified tree has no
+ * controllers): the files a jail's limits become, in a tree made here as the
+ * kernel would show it.
+ */
+static void test_cgroup_v2_writes(void **state)
+{
+	(void)state;
+	char *root = t_tmpdir();
+	t_write(root, "cgroup.controllers", "cpuset cpu io memory pids\n");
+	t_write(root, "cgroup.subtree_control", "");
+	char *jail = lj_xasprintf("%s/ljail/j.0001", root);
+	char *parent = lj_xasprintf("%s/ljail", root);
+	assert_int_equal(mkdir(parent, 0755), 0);
+	assert_int_equal(mkdir(jail, 0755), 0);
+	t_write(parent, "cgroup.subtree_control", "");
+	t_write(jail, "cgroup.controllers", "cpu io memory pids\n");
+	static const char *const files[] = {"memory.max", "memory.swap.max", "pids.max", "cpu.max",
+					    "io.max", "cgroup.procs"};
+	for (size_t i = 0; i < LJ_ARRAY_SIZE(files); i++)
+		t_write(jail, files[i], "");
+	assert_int_equal(lx_cgroup_mode(root), LX_CGROUP_V2);
+
+	struct lj_limits l = LJ_LIMITS_NONE;
+	l.memoryuse = 64 << 20;
+	l.swapuse = 0;
+	l.maxproc = 40;
+	l.pcpu = 20;
+	l.readbps = 1 << 20;
+	l.writeiops = 100;
+	struct lj_error err = {0};
+	assert_int_equal(lx_cgroup_make(root, "j", "ljail/j.0001", &l, "8:0", &err), 0);
+	static const char *const want[][2] = {
+		{"memory.max", "67108864"}, {"memory.swap.max", "0"}, {"pids.max", "40"},
+		{"cpu.max", "20000 100000"}, {"io.max", "8:0 rbps=1048576 wiops=100"}};
+	for (size_t i = 0; i < LJ_ARRAY_SIZE(want); i++) {
+		char *got = slurp(jail, want[i][0]);
+		if (!lj_str_eq(got, want[i][1]))
+			fail_msg("%s: '%s', not '%s'", want[i][0], got, want[i][1]);
+		free(got);
+	}
+	/* The controllers are handed down to ljail's folder (the last one written shows). */
+	char *sub = slurp(root, "cgroup.subtree_control");
+	assert_string_equal(sub, "+io");
+	free(sub);
+	assert_int_equal(lx_cgroup_enter(root, "ljail/j.0001", 4242), 0);
+	char *procs = slurp(jail, "cgroup.procs");
+	assert_string_equal(procs, "4242");
+	free(procs);
+
+	/* A limit whose controller the host lacks is an error naming it; nothing is left. */
+	t_write(jail, "cgroup.controllers", "memory\n");
+	l = LJ_LIMITS_NONE;
+	l.maxproc = 10;
+	assert_true(lx_cgroup_make(root, "j", "ljail/j.0001", &l, NULL, &err) < 0);
+	assert_non_null(strstr(err.msg, "jail 'j': rctl maxproc: the host has no cgroup controller"));
+	/* I/O limits need the disk. */
+	t_write(jail, "cgroup.controllers", "io\n");
+	l = LJ_LIMITS_NONE;
+	l.readbps = 1;
+	assert_true(lx_cgroup_make(root, "j", "ljail/j.0001", &l, NULL, &err) < 0);
+	t_rmtree(root);
+	free(root);
+	free(jail);
+	free(parent);
+}
+
 static void test_mounts_never_hidden(void **state)
 {
 	(void)state;
@@ -386,6 +469,7 @@ int main(void)
 		cmocka_unit_test(test_idmap_parse),
 		cmocka_unit_test(test_userns_from_conf),
 		cmocka_unit_test(test_subid_overlaps),
+		cmocka_unit_test(test_cgroup_v2_writes),
 		cmocka_unit_test(test_meta_roundtrip),
 		cmocka_unit_test(test_subnet),
 		cmocka_unit_test(test_hosts_edit),

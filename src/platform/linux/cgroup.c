@@ -41,7 +41,7 @@ static int write_file(const char *dir, const char *file, const char *value)
 {
 	LJ_CLEANUP_FREE char *path = lj_xasprintf("%s/%s", dir, file);
 	/* O_NOFOLLOW: cgroup files are never links; nothing else gets the write. */
-	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return -errno;
 	ssize_t n = write(fd, value, strlen(value));
@@ -102,7 +102,8 @@ static int make_dir(const char *dir)
 	for (int attempt = 0; attempt < 3; attempt++) {
 		if (mkdir(parent, 0755) < 0 && errno != EEXIST)
 			return -errno;
-		if (mkdir(dir, 0755) == 0)
+		/* The tag is random: a folder of the name can only be this start's own. */
+		if (mkdir(dir, 0755) == 0 || errno == EEXIST)
 			return 0;
 		/* A stop that emptied the parent may remove it in between: again. */
 		if (errno != ENOENT)
