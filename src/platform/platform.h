@@ -89,6 +89,16 @@ void plat_release(const struct lj_kvlist *rec);
 /* What `ljail list` shows of a running jail beyond its state (on Linux: its init's pid). */
 void plat_describe(const struct plat_jail *pj, struct lj_kvlist *out);
 
+/*
+ * What a running jail uses of what rctl limits, as rctl -u reports it: -1
+ * where the host does not count it. pcpu is measured over a tenth of a
+ * second, in percent of one CPU.
+ */
+struct plat_usage {
+	int64_t memoryuse, swapuse, maxproc, pcpu;
+};
+int plat_usage(struct plat_jail *pj, struct plat_usage *u, struct lj_error *err);
+
 /* Sends sig to the jail (its init passes it to every process). */
 int plat_signal(struct plat_jail *pj, int sig, struct lj_error *err);
 /* Waits up to timeout seconds for the jail to end by itself: true when it did. */

@@ -1325,6 +1325,14 @@ def test_rctl_limits_hold_the_jail_and_go_with_it(lj, mode):
     forked = int(lj.ok("exec", "t1", "/probe", "forks", "100").split()[1])
     assert 30 <= forked < 40, forked
     assert int(lj.ok("exec", "t1", "/probe", "nofile").split()[1]) < 100
+    # rctl and rctl -u, as rctl(8) prints them for jail:t1.
+    assert lj.ok("rctl", "t1").splitlines() == [
+        "jail:t1:memoryuse:deny=64M", "jail:t1:maxproc:deny=40", "jail:t1:openfiles:deny=100"]
+    use = dict(x.split("=") for x in lj.ok("rctl", "-u", "t1").split())
+    assert 0 < int(use["memoryuse"]) < 64 << 20 and 1 <= int(use["maxproc"]) < 40, use
+    assert 0 <= int(use["pcpu"]) <= 200, use
+    assert set(json.loads(lj.ok("--json", "rctl", "-u", "t1"))) >= {"memoryuse", "maxproc", "pcpu"}
+    assert json.loads(lj.ok("--json", "rctl", "t1"))[1] == "jail:t1:maxproc:deny=40"
     # The jail sees its cgroup as the root and no way out of it.
     assert lj.ok("exec", "t1", "sh", "-c", "cut -d: -f3 /proc/self/cgroup | sort -u") == "/\n"
     rc, _, err = lj.run("exec", "t1", "sh", "-c", "echo $$ > /sys/fs/cgroup/cgroup.procs")

@@ -164,6 +164,12 @@ bool plat_record_net_shared(const struct lj_kvlist *rec_kv)
 	return lj_kv_get(rec_kv, "shared") != NULL;
 }
 
+int plat_usage(struct plat_jail *pj, struct plat_usage *u, struct lj_error *err)
+{
+	*u = (struct plat_usage){1, 0, 1, 0};
+	return call("usage", pj->name, err);
+}
+
 void plat_release(const struct lj_kvlist *rec_kv)
 {
 	const char *id = lj_kv_get(rec_kv, "id");

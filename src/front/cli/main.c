@@ -40,6 +40,8 @@ const struct cli_command cli_commands[] = {
 	 "remove a jail made by create: its folder and its jail.conf.d file"},
 	{"cp", cli_cmd_cp, "cp SRC DST",
 	 "copy a file into a jail or out of one (JAIL:/PATH on one side)"},
+	{"rctl", cli_cmd_rctl, "rctl [-u] JAIL",
+	 "a running jail's resource limits, or with -u what it uses, as rctl and rctl -u"},
 	{"doctor", cli_cmd_doctor, "doctor [--user USER] [JAIL]",
 	 "check the host, and a running jail from inside as an ordinary user"},
 	{"config", cli_cmd_config, "config check | config show [-e SEP] [NAME...]",

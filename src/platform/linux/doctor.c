@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "base/spawn.h"
+#include "platform/linux/cgroup.h"
 #include "platform/linux/handle.h"
 #include "platform/linux/rtnl.h"
 #include "platform/linux/userns.h"
@@ -107,10 +108,14 @@ void lj_doctor_host(struct lj_doctor *d, const char *store_dir)
 	snprintf(why, sizeof(why), "making them failed: %s", strerror(links));
 	report(d, links == 0, "host: bridges and veth pairs", why,
 	       "modprobe bridge veth (or use a kernel that has them)");
-	struct stat st;
-	bool v2 = stat("/sys/fs/cgroup/cgroup.controllers", &st) == 0 ||
-		  stat("/sys/fs/cgroup/unified/cgroup.controllers", &st) == 0;
-	report(d, v2, "host: a cgroup v2 hierarchy", "none is mounted",
+	/* Where jails' cgroups and their rctl limits go: v2 first, v1 on hybrid hosts. */
+	enum lx_cgroup_mode mode = lx_cgroup_mode(LX_CGROUP_FS);
+	report(d, mode != LX_CGROUP_NONE,
+	       mode == LX_CGROUP_V2   ? "host: cgroups for jails and rctl: v2 (the unified hierarchy)"
+	       : mode == LX_CGROUP_V1 ? "host: cgroups for jails and rctl: v1 (controllers on hierarchies "
+					"of their own, a hybrid host)"
+				      : "host: cgroups for jails and rctl",
+	       "no cgroup controllers are mounted at " LX_CGROUP_FS,
 	       "mount cgroup2 on /sys/fs/cgroup (systemd does on Debian 12)");
 	report(d, lj_have_program("mmdebstrap") || lj_have_program("debootstrap"),
 	       "host: mmdebstrap or debootstrap for templates", "neither is installed",

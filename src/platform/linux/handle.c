@@ -14,6 +14,7 @@
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "platform/linux/cgroup.h"
@@ -157,6 +158,28 @@ void plat_release(const struct lj_kvlist *rec)
 	const char *cg = record_cgroup(rec);
 	if (cg)
 		lx_cgroup_remove(LX_CGROUP_FS, cg);
+}
+
+int plat_usage(struct plat_jail *pj, struct plat_usage *u, struct lj_error *err)
+{
+	*u = (struct plat_usage){-1, -1, -1, -1};
+	if (!pj->cgroup)
+		return lj_error_set(err, ENOENT, "jail '%s' has no cgroup (the host has none)",
+				    pj->name);
+	struct lx_cgroup_usage a, b;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	lx_cgroup_usage(LX_CGROUP_FS, pj->cgroup, &a);
+	nanosleep(&(struct timespec){0, 100 * 1000 * 1000}, NULL);
+	lx_cgroup_usage(LX_CGROUP_FS, pj->cgroup, &b);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	int64_t wall = (t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec);
+	u->memoryuse = b.memoryuse;
+	u->swapuse = b.swapuse;
+	u->maxproc = b.maxproc;
+	if (a.cputime_ns >= 0 && b.cputime_ns >= a.cputime_ns && wall > 0)
+		u->pcpu = (b.cputime_ns - a.cputime_ns) * 100 / wall;
+	return 0;
 }
 
 int lx_join_limits(const struct plat_jail *pj)
