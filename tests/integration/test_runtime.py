@@ -85,6 +85,7 @@ class Ljail:
         self.root = root
         self.files = root  # where files meant for the jail's tree go
         self.ids = 0  # the host id the jail's root stands for
+        self.cgroups = set()
 
     def config(self, text):
         self.conf.write_text(text.replace("@ROOT@", str(self.root)))
@@ -93,7 +94,19 @@ class Ljail:
         env = dict(os.environ, LJAIL_ROOT=str(self.R))
         p = subprocess.run([LJAIL, *args], input=input, capture_output=True, text=True,
                            env=env, timeout=timeout)
+        self.note_cgroups()
         return p.returncode, p.stdout, p.stderr
+
+    def note_cgroups(self):
+        """The cgroups this instance's jails have had, for the check that none stays."""
+        d = self.run_dir()
+        for f in d.glob("*.state") if d.exists() else []:
+            try:
+                m = re.search(r"^plat.cgroup=(\S+)$", f.read_text(), re.M)
+            except OSError:
+                continue
+            if m:
+                self.cgroups.add(m.group(1))
 
     def ok(self, *args, **kw):
         rc, out, err = self.run(*args, **kw)
@@ -152,9 +165,11 @@ def lj(tmp_path, tree):
         left_mounts = {m for m in mount_points() - before_mounts
                        if (m + "/").startswith(str(base) + "/")}
         left_state = inst.states()
+        left_cgroups = [d for rel in inst.cgroups for d in cgroup_dirs(rel)]
         assert not leaked, f"processes left in jail namespaces: {leaked}"
         assert not left_mounts, f"mounts left on the host: {left_mounts}"
         assert not left_state, f"run state left: {left_state}"
+        assert not left_cgroups, f"cgroups left: {left_cgroups}"
 
 
 @pytest.fixture(params=["privileged", "userns"])
@@ -904,6 +919,7 @@ def test_state_and_record_both_damaged(lj):
     lj.ok("start", "t1")
     state, record = lj.run_dir() / "t1.state", lj.run_dir() / "t1.record"
     pid = int(re.search(r"^plat.pid=(\d+)$", state.read_text(), re.M).group(1))
+    rel = re.search(r"^plat.cgroup=(\S+)$", state.read_text(), re.M).group(1)
     state.write_text("")
     record.write_text("")
     try:
@@ -912,9 +928,17 @@ def test_state_and_record_both_damaged(lj):
         # Nor started a second time over the first.
         assert f"run state '{state}' is damaged" in lj.fails("start", "t1")
     finally:
+        # What an administrator does once the jail is known to be gone.
         os.kill(pid, signal.SIGKILL)
         state.unlink()
         record.unlink()
+        for d in cgroup_dirs(rel):
+            for _ in range(100):
+                try:
+                    os.rmdir(d)
+                    break
+                except OSError:
+                    time.sleep(0.01)
 
 
 def test_a_zombie_init_is_not_a_running_jail(lj):
