@@ -352,14 +352,9 @@ static int userns_from_conf(struct lj_jail *j, const struct conf_jail *cj, struc
 	return 0;
 }
 
-/*
- * rctl rules, checked by conf_check already: each resource's amount, the
- * last rule for a resource winning as a later rctl -a would.
- */
-static int limits_from_conf(struct lj_jail *j, const struct conf_jail *cj, struct lj_error *err)
+/* One rctl rule into l: 0, or -EINVAL with *why. */
+static int limit_rule(const char *text, struct lj_limits *l, const char **why)
 {
-	struct lj_limits *l = &j->limits;
-	*l = LJ_LIMITS_NONE;
 	static const struct {
 		const char *name;
 		size_t off;
@@ -374,27 +369,50 @@ static int limits_from_conf(struct lj_jail *j, const struct conf_jail *cj, struc
 		{"readiops", offsetof(struct lj_limits, readiops)},
 		{"writeiops", offsetof(struct lj_limits, writeiops)},
 	};
+	struct conf_rctl_rule r;
+	if (conf_rctl_parse(text, &r, why) < 0)
+		return -EINVAL;
+	size_t f = 0;
+	while (f < LJ_ARRAY_SIZE(fields) && !lj_str_eq(fields[f].name, r.resource))
+		f++;
+	if (f == LJ_ARRAY_SIZE(fields) || !lj_str_eq(r.action, "deny") || !lj_str_eq(r.per, "jail")) {
+		*why = "cannot be enforced (see ljail.conf(5), Resource limits)";
+		return -EINVAL;
+	}
+	if (r.amount > INT64_MAX || (lj_str_eq(r.resource, "pcpu") && r.amount == 0)) {
+		*why = "has an amount out of range";
+		return -EINVAL;
+	}
+	*(int64_t *)((char *)l + fields[f].off) = (int64_t)r.amount;
+	return 0;
+}
+
+int lj_limits_parse(char *const *rules, size_t n, struct lj_limits *l, size_t *bad,
+		    const char **why)
+{
+	*l = LJ_LIMITS_NONE;
+	for (size_t i = 0; i < n; i++) {
+		if (limit_rule(rules[i], l, why) < 0) {
+			*bad = i;
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/*
+ * rctl rules, checked by conf_check already: each resource's amount, the
+ * last rule for a resource winning as a later rctl -a would.
+ */
+static int limits_from_conf(struct lj_jail *j, const struct conf_jail *cj, struct lj_error *err)
+{
 	const struct conf_param *p = param(cj, "rctl");
-	for (size_t i = 0; p && i < p->nvalues; i++) {
-		struct conf_rctl_rule r;
-		const char *why = NULL;
-		LJ_CLEANUP_FREE char *at = where(&p->value_pos[i]);
-		if (conf_rctl_parse(p->values[i], &r, &why) < 0)
-			return lj_error_usage(err, "jail '%s': %s: rctl rule '%s' %s", j->name, at,
-					      p->values[i], why);
-		size_t f = 0;
-		while (f < LJ_ARRAY_SIZE(fields) && !lj_str_eq(fields[f].name, r.resource))
-			f++;
-		if (f == LJ_ARRAY_SIZE(fields) || !lj_str_eq(r.action, "deny") ||
-		    !lj_str_eq(r.per, "jail"))
-			return lj_error_usage(err,
-					      "jail '%s': %s: rctl rule '%s' cannot be enforced "
-					      "(see ljail.conf(5), Resource limits)",
-					      j->name, at, p->values[i]);
-		if (r.amount > INT64_MAX || (lj_str_eq(r.resource, "pcpu") && r.amount == 0))
-			return lj_error_usage(err, "jail '%s': %s: rctl rule '%s': amount out of range",
-					      j->name, at, p->values[i]);
-		*(int64_t *)((char *)l + fields[f].off) = (int64_t)r.amount;
+	size_t bad = 0;
+	const char *why = NULL;
+	if (lj_limits_parse(p ? p->values : NULL, p ? p->nvalues : 0, &j->limits, &bad, &why) < 0) {
+		LJ_CLEANUP_FREE char *at = where(&p->value_pos[bad]);
+		return lj_error_usage(err, "jail '%s': %s: rctl rule '%s' %s", j->name, at,
+				      p->values[bad], why);
 	}
 	return 0;
 }

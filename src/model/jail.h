@@ -177,4 +177,11 @@ void lj_jail_release(struct lj_jail *j);
  */
 int lj_idmap_parse(const char *text, struct lj_idmap *map);
 
+/*
+ * The limits n rctl rules set (a later rule for a resource wins): 0, or
+ * -EINVAL with *bad the rule at fault and *why what is wrong with it.
+ */
+int lj_limits_parse(char *const *rules, size_t n, struct lj_limits *l, size_t *bad,
+		    const char **why);
+
 #endif

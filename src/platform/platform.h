@@ -99,6 +99,13 @@ struct plat_usage {
 };
 int plat_usage(struct plat_jail *pj, struct plat_usage *u, struct lj_error *err);
 
+/*
+ * Changes a running jail's limits (rctl's live changes): what its cgroup
+ * holds from now on, and the openfiles its new processes get. A resource
+ * limits leaves out stays as it was.
+ */
+int plat_limit(struct plat_jail *pj, const struct lj_limits *limits, struct lj_error *err);
+
 /* Sends sig to the jail (its init passes it to every process). */
 int plat_signal(struct plat_jail *pj, int sig, struct lj_error *err);
 /* Waits up to timeout seconds for the jail to end by itself: true when it did. */

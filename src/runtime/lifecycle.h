@@ -41,4 +41,13 @@ int lj_run(const struct lj_paths *paths, const struct lj_jail *j, const char *us
 int lj_exec_running(const struct lj_paths *paths, const char *name, char *const *argv, int *status,
 		    struct lj_error *err);
 
+/*
+ * ljail rctl -a: rule (rctl's syntax, checked against what the platform can
+ * enforce) in place of the running jail's rule for the same resource, in
+ * force at once. *rules gets the jail's rules as they now stand (to keep
+ * in its configuration), freed by the caller.
+ */
+int lj_rctl_add(const struct lj_paths *paths, const char *name, const char *rule,
+		char ***rules, size_t *nrules, struct lj_error *err);
+
 #endif

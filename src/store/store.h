@@ -67,4 +67,12 @@ struct conf;
 int store_load_conf(const struct lj_paths *paths, const char *conf_file, const char *name,
 		    struct conf *c, struct lj_error *err);
 
+/*
+ * Keeps values as the list parameter param of the jail's own file in
+ * jail.conf.d (the one create wrote): its line replaced, checked by reading
+ * the configuration back; -ENOENT when the jail has no such file.
+ */
+int store_keep_list(const struct lj_paths *paths, const char *name, const char *param,
+		    char *const *values, size_t n, struct lj_error *err);
+
 #endif

@@ -580,6 +580,39 @@ def test_jail_root_is_not_host_root_in_a_shared_folder(debian, clean, victim):
         shutil.rmtree(shared)
 
 
+def pids_max(name):
+    """pids.max of the running jail's cgroup, v1 or v2."""
+    state = open(os.path.join(ROOT, "run", "ljail", f"{name}.state")).read()
+    rel = re.search(r"^plat.cgroup=(\S+)$", state, re.M).group(1)
+    for d in (f"/sys/fs/cgroup/pids/{rel}", f"/sys/fs/cgroup/{rel}"):
+        if os.path.exists(os.path.join(d, "pids.max")):
+            return open(os.path.join(d, "pids.max")).read().strip()
+    pytest.fail(f"no pids.max for {rel}")
+
+
+def test_rctl_changes_a_running_jail_and_keeps_it(debian, clean):
+    """rctl -a: in force at once, in place of the rule for the same resource,
+    and kept in the jail's own file, so the next start has it."""
+    ok("create", "lim", "--start")
+    assert pids_max("lim") == "max"
+    ok("rctl", "-a", "lim", "maxproc:deny=30")
+    assert pids_max("lim") == "30"
+    ok("rctl", "-a", "lim", "maxproc:deny=25")
+    ok("rctl", "-a", "lim", "memoryuse:deny=256m")
+    assert pids_max("lim") == "25"
+    assert ok("rctl", "lim").splitlines() == ["jail:lim:maxproc:deny=25",
+                                              "jail:lim:memoryuse:deny=256m"]
+    conf = open(os.path.join(CONF_D, "lim.conf")).read()
+    assert 'rctl = "maxproc:deny=25", "memoryuse:deny=256m";' in conf, conf
+    ok("restart", "lim")
+    assert pids_max("lim") == "25"
+    # A rule Linux cannot enforce changes nothing, and says why.
+    assert "only deny" in fails("rctl", "-a", "lim", "maxproc:log=10")
+    assert pids_max("lim") == "25"
+    ok("stop", "lim")
+    assert "not running" in fails("rctl", "-a", "lim", "maxproc:deny=5")
+
+
 def test_create_vnet_writes_the_network(debian, clean):
     # This run's own bridge and subnet: never a user's, never another run's.
     bridge, net = "ljs" + secrets.token_hex(3), free_prefix()

@@ -164,6 +164,12 @@ bool plat_record_net_shared(const struct lj_kvlist *rec_kv)
 	return lj_kv_get(rec_kv, "shared") != NULL;
 }
 
+int plat_limit(struct plat_jail *pj, const struct lj_limits *limits, struct lj_error *err)
+{
+	(void)limits;
+	return call("limit", pj->name, err);
+}
+
 int plat_usage(struct plat_jail *pj, struct plat_usage *u, struct lj_error *err)
 {
 	*u = (struct plat_usage){1, 0, 1, 0};

@@ -3,14 +3,19 @@
  * ljail rctl [-u] JAIL: a running jail's rctl rules, as rctl(8) prints them
  * with the jail as the subject, or with -u what it uses now, as rctl -u
  * does. --json gives the same as an object.
+ * ljail rctl -a JAIL RULE: the rule in force at once, and kept in the
+ * jail's own file when it has one (a jail made by create).
  */
 #include "front/cli/cli.h"
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "base/json.h"
 #include "platform/platform.h"
+#include "runtime/lifecycle.h"
+#include "store/store.h"
 #include "runtime/running.h"
 
 static const struct lj_state_param *rules_of(const struct lj_state *s)
@@ -64,16 +69,44 @@ static void print_rules(const struct cli *cli, const char *name, const struct lj
 		puts("]");
 }
 
+static int add_rule(struct cli *cli, const char *name, const char *rule)
+{
+	struct lj_error err = {0};
+	char **rules = NULL;
+	size_t n = 0;
+	if (lj_rctl_add(&cli->paths, name, rule, &rules, &n, &err) < 0)
+		return cli_print_error(&err);
+	int status = LJ_EXIT_OK;
+	if (store_keep_list(&cli->paths, name, "rctl", rules, n, &err) < 0) {
+		/* In force all the same; the message says it will not outlive the jail. */
+		fprintf(stderr, "ljail: %s; the rule holds until the jail stops\n", err.msg);
+		status = LJ_EXIT_FAILED;
+	} else if (cli->verbosity >= 0) {
+		printf("%s: %s\n", name, rule);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(rules[i]);
+	free(rules);
+	return status;
+}
+
 int cli_cmd_rctl(struct cli *cli, int argc, char **argv)
 {
 	const struct cli_command *cmd = cli_find_command("rctl");
-	bool usage = false;
+	bool usage = false, add = false;
 	int opt;
-	while ((opt = cli_getopt(cli, argc, argv, "u", NULL)) != -1) {
-		if (opt != 'u')
+	while ((opt = cli_getopt(cli, argc, argv, "ua", NULL)) != -1) {
+		if (opt == 'u')
+			usage = true;
+		else if (opt == 'a')
+			add = true;
+		else
 			return LJ_EXIT_USAGE;
-		usage = true;
 	}
+	if (add && (usage || argc - optind != 2))
+		return cli_usage_error(cmd, "-a takes a running jail and one rule");
+	if (add)
+		return add_rule(cli, argv[optind], argv[optind + 1]);
 	if (argc - optind != 1)
 		return cli_usage_error(cmd, "give one running jail");
 	struct lj_error err = {0};

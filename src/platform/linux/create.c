@@ -291,7 +291,7 @@ static void close_pair(int p[2])
 }
 
 /* The jail's cgroup with its rctl limits, made before any of its processes. */
-static int make_cgroup(const struct plat_jail *pj, struct lj_error *err)
+static int make_cgroup(struct plat_jail *pj, struct lj_error *err)
 {
 	const struct lj_jail *j = pj->j;
 	const struct lj_limits *l = &j->limits;
@@ -307,6 +307,7 @@ static int make_cgroup(const struct plat_jail *pj, struct lj_error *err)
 					    "'%s': %s",
 					    j->name, where, strerror(-rc));
 		on = disk;
+		pj->disk = lj_xstrdup(disk); /* for live changes */
 	}
 	return lx_cgroup_make(LX_CGROUP_FS, j->name, pj->cgroup, l, on, err);
 }

@@ -141,6 +141,8 @@ void plat_record(const struct plat_jail *pj, struct lj_kvlist *rec)
 		lj_kv_add(rec, "cgroup", pj->cgroup);
 	if (pj->openfiles >= 0)
 		lj_kv_addf(rec, "openfiles", "%ld", pj->openfiles);
+	if (pj->disk)
+		lj_kv_add(rec, "disk", pj->disk);
 }
 
 /* A cgroup a record names: only ljail's own folder, and no way out of it. */
@@ -180,6 +182,18 @@ int plat_usage(struct plat_jail *pj, struct plat_usage *u, struct lj_error *err)
 	if (a.cputime_ns >= 0 && b.cputime_ns >= a.cputime_ns && wall > 0)
 		u->pcpu = (b.cputime_ns - a.cputime_ns) * 100 / wall;
 	return 0;
+}
+
+int plat_limit(struct plat_jail *pj, const struct lj_limits *limits, struct lj_error *err)
+{
+	if (!pj->cgroup)
+		return lj_error_set(err, ENOENT, "jail '%s' has no cgroup (the host has none)",
+				    pj->name);
+	int rc = lx_cgroup_limit(LX_CGROUP_FS, pj->name, pj->cgroup, limits, pj->disk, err);
+	/* Processes that run already keep theirs; the jail's new ones get this. */
+	if (rc == 0 && limits->openfiles >= 0)
+		pj->openfiles = limits->openfiles > LONG_MAX ? LONG_MAX : (long)limits->openfiles;
+	return rc;
 }
 
 int lx_join_limits(const struct plat_jail *pj)
@@ -246,6 +260,8 @@ int plat_open(const char *name, const struct lj_kvlist *rec, struct plat_jail **
 	pj->seccomp = from_hex(seccomp ? seccomp : "", &pj->seccomp_len);
 	const char *cg = record_cgroup(rec);
 	pj->cgroup = cg ? lj_xstrdup(cg) : NULL;
+	const char *disk = lj_kv_get(rec, "disk");
+	pj->disk = disk && strspn(disk, "0123456789:") == strlen(disk) ? lj_xstrdup(disk) : NULL;
 	long openfiles;
 	const char *of = lj_kv_get(rec, "openfiles");
 	if (of && lj_parse_long(of, &openfiles) && openfiles >= 0)
@@ -332,6 +348,7 @@ void plat_close(struct plat_jail *pj)
 	free(pj->moved);
 	free(pj->nat);
 	free(pj->cgroup);
+	free(pj->disk);
 	free(pj->seccomp);
 	free(pj->name);
 	free(pj);

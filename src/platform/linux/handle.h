@@ -32,6 +32,7 @@ struct plat_jail {
 	char *nat;      /* the subnet masqueraded for this jail, or NULL */
 	char *cgroup;   /* its cgroup below the host's cgroup folders, or NULL */
 	long openfiles; /* rctl openfiles: each process's RLIMIT_NOFILE, or -1 */
+	char *disk;     /* MAJOR:MINOR of the disk I/O limits apply to, or NULL */
 };
 
 /* The start time of a process in clock ticks since boot, 0 if it is gone. */
