@@ -1298,12 +1298,17 @@ def test_doctor_pings_nothing_of_the_host_s_from_an_inherit_jail(lj):
 def test_sysfs_shows_nothing_of_the_host_s_mounts(lj, mode):
     """A jail on the host's stack with its own ids gets the host's /sys
     (it may not mount a sysfs of the host's network namespace): the host's
-    mounts below it are hidden, as a new sysfs has none."""
+    mounts below it are hidden, as a new sysfs has none, and its cgroups
+    are the jail's own."""
     lj.config(basic(extra=mode + 'ip4 = inherit; mount += "sysfs @ROOT@/sys sysfs ro 0 0";'))
     lj.ok("start", "t1")
-    assert lj.ok("exec", "t1", "ls", "-A", "/sys/fs/cgroup", "/sys/kernel/debug",
-                 "/sys/kernel/security") == \
-        "/sys/fs/cgroup:\n\n/sys/kernel/debug:\n\n/sys/kernel/security:\n"
+    assert lj.ok("exec", "t1", "ls", "-A", "/sys/kernel/debug", "/sys/kernel/security") == \
+        "/sys/kernel/debug:\n\n/sys/kernel/security:\n"
+    # Of the cgroups, the jail's own only: the host's hierarchy names none of its own.
+    view = lj.ok("exec", "t1", "ls", "/sys/fs/cgroup").split()
+    if os.path.exists("/sys/fs/cgroup/pids/cgroup.procs"):
+        assert set(view) <= {"memory", "pids", "cpu", "cpuacct", "blkio"} and "pids" in view
+        assert "ljail" not in lj.ok("exec", "t1", "ls", "/sys/fs/cgroup/pids").split()
     assert "lo" in lj.ok("exec", "t1", "ls", "/sys/class/net").split()
     rc, _, err = lj.run("exec", "t1", "touch", "/sys/kernel/x")
     assert rc != 0 and "Read-only file system" in err
@@ -1329,7 +1334,7 @@ def test_rctl_limits_hold_the_jail_and_go_with_it(lj, mode):
     cannot leave the jail's cgroup, and stop removes the cgroup."""
     shutil.copy(PROBE, lj.files / "probe")
     lj.config(basic(extra=mode + 'rctl = "memoryuse:deny=64M", "maxproc:deny=40", '
-                    '"openfiles:deny=100";'))
+                    '"openfiles:deny=100"; mount += "sysfs @ROOT@/sys sysfs ro 0 0";'))
     lj.ok("start", "t1")
     state = (lj.run_dir() / "t1.state").read_text()
     init = int(re.search(r"^plat.pid=(\d+)$", state, re.M).group(1))
@@ -1360,8 +1365,15 @@ def test_rctl_limits_hold_the_jail_and_go_with_it(lj, mode):
     assert json.loads(lj.ok("--json", "rctl", "t1"))[1] == "jail:t1:maxproc:deny=40"
     # The jail sees its cgroup as the root and no way out of it.
     assert lj.ok("exec", "t1", "sh", "-c", "cut -d: -f3 /proc/self/cgroup | sort -u") == "/\n"
-    rc, _, err = lj.run("exec", "t1", "sh", "-c", "echo $$ > /sys/fs/cgroup/cgroup.procs")
-    assert rc != 0
+    # Its /sys/fs/cgroup shows its own cgroup as the root, read-only.
+    v1 = os.path.exists("/sys/fs/cgroup/pids/cgroup.procs")
+    pids = "/sys/fs/cgroup/pids" if v1 else "/sys/fs/cgroup"
+    assert lj.ok("exec", "t1", "cat", f"{pids}/pids.max") == "40\n"
+    inside = lj.ok("exec", "t1", "cat", f"{pids}/cgroup.procs").split()
+    assert "1" in inside and all(int(p) < 100 for p in inside), inside
+    for target in (f"{pids}/cgroup.procs", f"{pids}/pids.max"):
+        rc, _, err = lj.run("exec", "t1", "sh", "-c", f"echo 1000 > {target}")
+        assert rc != 0 and "Read-only file system" in err, (target, err)
     lj.ok("stop", "t1")
     assert not cgroup_dirs(rel)
 

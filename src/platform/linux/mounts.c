@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "platform/linux/cgroup.h"
 #include "platform/linux/sys.h"
 #include "platform/linux/userns.h"
 
@@ -275,6 +276,62 @@ static int mount_proc(int targetfd)
 	return rc;
 }
 
+/* A read-only cgroup file system (v2, or the v1 hierarchy of controller) on target. */
+static int mount_cgroup_fs(int target, const char *controller)
+{
+	LJ_CLEANUP_CLOSE int fs = fsopen(controller ? "cgroup" : "cgroup2", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return -errno;
+	if (controller && fsconfig(fs, FSCONFIG_SET_FLAG, controller, NULL, 0) < 0)
+		return -errno;
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return -errno;
+	LJ_CLEANUP_CLOSE int mnt = fsmount(fs, FSMOUNT_CLOEXEC,
+					   MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+						   MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	return mnt < 0 ? -errno : lj_mount_attach(mnt, target);
+}
+
+/*
+ * The jail's /sys/fs/cgroup: its own cgroup and what is below it, read-only.
+ * Mounted from inside the jail's cgroup namespace, whose root is the jail's
+ * cgroup, so nothing of the host's tree shows. On a v1 host only the
+ * hierarchies where the jail has a cgroup of its own (see cgroup.c): in the
+ * others its namespace's root is the host's. Read-only: no process of the
+ * jail may move itself or others, or change a limit.
+ */
+static int mount_cgroups(int sysfd)
+{
+	LJ_CLEANUP_CLOSE int target =
+		openat(sysfd, "fs/cgroup", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (target < 0)
+		return errno == ENOENT ? 0 : -errno;
+	switch (lx_cgroup_mode(LX_CGROUP_FS)) {
+	case LX_CGROUP_V2: return mount_cgroup_fs(target, NULL);
+	case LX_CGROUP_NONE: return mask_path(sysfd, "fs/cgroup", true);
+	case LX_CGROUP_V1: break;
+	}
+	static const char *const opts[] = {"mode=0755", "size=64k", NULL};
+	LJ_CLEANUP_CLOSE int dir = -1;
+	int rc = lj_mount_new("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+			      &dir);
+	if (rc < 0 || (rc = lj_mount_attach(dir, target)) < 0)
+		return rc;
+	static const char *const own[] = {"memory", "pids", "cpu", "cpuacct", "blkio"};
+	for (size_t i = 0; i < LJ_ARRAY_SIZE(own) && rc == 0; i++) {
+		LJ_CLEANUP_FREE char *host = lj_xasprintf(LX_CGROUP_FS "/%s/cgroup.procs", own[i]);
+		if (access(host, F_OK) < 0)
+			continue;
+		if (mkdirat(dir, own[i], 0755) < 0)
+			return -errno;
+		LJ_CLEANUP_CLOSE int sub =
+			openat(dir, own[i], O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		rc = sub < 0 ? -errno : mount_cgroup_fs(sub, own[i]);
+	}
+	/* The folder itself read-only too, once its mount points are made. */
+	return rc < 0 ? rc : set_attrs(dir, MOUNT_ATTR_RDONLY, false);
+}
+
 static int mount_sysfs(const struct lj_jail *j, int targetfd)
 {
 	const unsigned ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
@@ -299,12 +356,12 @@ static int mount_sysfs(const struct lj_jail *j, int targetfd)
 	 * empty folders there. Hidden alike, so neither shows the host's
 	 * cgroups, BPF objects or kernel debugging files.
 	 */
-	static const char *const hidden[] = {"firmware",      "fs/cgroup",       "fs/bpf",
-					     "fs/pstore",     "kernel/debug",    "kernel/tracing",
-					     "kernel/security", "kernel/config"};
+	static const char *const hidden[] = {"firmware",      "fs/bpf",          "fs/pstore",
+					     "kernel/debug",  "kernel/tracing",  "kernel/security",
+					     "kernel/config"};
 	for (size_t i = 0; i < LJ_ARRAY_SIZE(hidden) && rc == 0; i++)
 		rc = mask_path(mnt, hidden[i], true);
-	return rc;
+	return rc == 0 ? mount_cgroups(mnt) : rc;
 }
 
 /*
