@@ -120,6 +120,7 @@ const struct conf_param_def conf_param_table[] = {
 	P("allow.io_uring", BOOL),
 	P("userns", JAILSYS),
 	P("rctl", LIST),
+	P("cpuset.cpus", STRING),
 	P("userns.idmap", STRING),
 	P("boot", BOOL),
 	P("zfs.dataset", LIST),

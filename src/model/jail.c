@@ -352,6 +352,31 @@ static int userns_from_conf(struct lj_jail *j, const struct conf_jail *cj, struc
 	return 0;
 }
 
+/* "N", "N-M", comma-separated: what cpuset -l and the kernel's cpu lists take. */
+static bool cpu_list_ok(const char *s)
+{
+	if (!*s)
+		return false;
+	for (const char *p = s; *p;) {
+		if (!isdigit((unsigned char)*p))
+			return false;
+		char *end;
+		unsigned long a = strtoul(p, &end, 10);
+		p = end;
+		if (*p == '-') {
+			p++;
+			if (!isdigit((unsigned char)*p) || strtoul(p, &end, 10) < a)
+				return false;
+			p = end;
+		}
+		if (*p == ',' && p[1])
+			p++;
+		else if (*p)
+			return false;
+	}
+	return true;
+}
+
 /* One rctl rule into l: 0, or -EINVAL with *why. */
 static int limit_rule(const char *text, struct lj_limits *l, const char **why)
 {
@@ -576,6 +601,13 @@ int lj_jail_from_conf(struct lj_jail *j, const struct conf_jail *cj, struct lj_e
 
 	if ((rc = limits_from_conf(j, cj, err)) < 0)
 		return rc;
+	const char *cpus = string_param(cj, "cpuset.cpus");
+	if (cpus && !cpu_list_ok(cpus))
+		return lj_error_usage(err,
+				      "jail '%s': cpuset.cpus '%s' is not a list of CPUs as "
+				      "cpuset -l takes it (0-3,6)",
+				      j->name, cpus);
+	j->cpus = cpus ? lj_xstrdup(cpus) : NULL;
 	j->persist = bool_param(cj, "persist", false);
 	j->devfs_ruleset = (int)long_param(cj, "devfs_ruleset", 4);
 	if (j->devfs_ruleset < 0 || j->devfs_ruleset > 5)
@@ -679,6 +711,7 @@ void lj_jail_release(struct lj_jail *j)
 	free(j->jail_user);
 	free(j->system_user);
 	free(j->consolelog);
+	free(j->cpus);
 	free_list(j->depend, j->ndepend);
 	*j = (struct lj_jail){0};
 }

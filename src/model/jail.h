@@ -144,6 +144,7 @@ struct lj_jail {
 
 	struct lj_powers powers;
 	struct lj_limits limits;
+	char *cpus; /* cpuset.cpus: the CPUs it is pinned to, "0-3,6", or NULL */
 
 	char **depend;
 	size_t ndepend;

@@ -1307,7 +1307,8 @@ def test_sysfs_shows_nothing_of_the_host_s_mounts(lj, mode):
     # Of the cgroups, the jail's own only: the host's hierarchy names none of its own.
     view = lj.ok("exec", "t1", "ls", "/sys/fs/cgroup").split()
     if os.path.exists("/sys/fs/cgroup/pids/cgroup.procs"):
-        assert set(view) <= {"memory", "pids", "cpu", "cpuacct", "blkio"} and "pids" in view
+        assert set(view) <= {"memory", "pids", "cpu", "cpuacct", "blkio", "cpuset"}
+        assert "pids" in view
         assert "ljail" not in lj.ok("exec", "t1", "ls", "/sys/fs/cgroup/pids").split()
     assert "lo" in lj.ok("exec", "t1", "ls", "/sys/class/net").split()
     rc, _, err = lj.run("exec", "t1", "touch", "/sys/kernel/x")
@@ -1320,7 +1321,8 @@ def test_sysfs_shows_nothing_of_the_host_s_mounts(lj, mode):
 def cgroup_dirs(rel):
     """The folders of a jail's cgroup that exist on this host, v1 or v2."""
     base = "/sys/fs/cgroup"
-    found = [os.path.join(base, c, rel) for c in ("memory", "pids", "cpu", "cpuacct", "blkio")
+    found = [os.path.join(base, c, rel)
+             for c in ("memory", "pids", "cpu", "cpuacct", "blkio", "cpuset")
              if os.path.exists(os.path.join(base, c, rel))]
     if os.path.exists(os.path.join(base, rel, "cgroup.procs")):
         found.append(os.path.join(base, rel))
@@ -1393,4 +1395,19 @@ def test_rctl_rules_that_cannot_be_enforced_are_refused(lj):
     assert any("'memoryuse:deny=lots' has no amount rctl(8) reads" in x for x in lines), err
     assert all(re.match(r"^\S+:\d+:\d+: jail 't1': rctl rule ", x) for x in lines), err
     lj.fails("start", "t1")
+    assert lj.states() == []
+
+
+def test_cpuset_cpus_pins_the_jail(lj, mode):
+    """cpuset.cpus: every process of the jail runs on those CPUs alone."""
+    cpus = sorted(os.sched_getaffinity(0))
+    lj.config(basic(extra=mode + f'cpuset.cpus = "{cpus[-1]}";'))
+    lj.ok("start", "t1")
+    allowed = lj.ok("exec", "t1", "grep", "Cpus_allowed_list", "/proc/self/status")
+    assert allowed.split()[1] == str(cpus[-1]), allowed
+    lj.ok("stop", "t1")
+    lj.config(basic(extra='cpuset.cpus = "0-1,x";'))
+    assert "cpuset.cpus '0-1,x' is not a list of CPUs" in lj.fails("start", "t1")
+    lj.config(basic(extra='cpuset.cpus = "4095";'))
+    assert "cpuset.cpus '4095'" in lj.fails("start", "t1")
     assert lj.states() == []

@@ -390,7 +390,7 @@ static void test_cgroup_v2_writes(void **state)
 	t_write(parent, "cgroup.subtree_control", "");
 	t_write(jail, "cgroup.controllers", "cpu io memory pids\n");
 	static const char *const files[] = {"memory.max", "memory.swap.max", "pids.max", "cpu.max",
-					    "io.max", "cgroup.procs"};
+					    "io.max", "cgroup.procs", "cpuset.cpus"};
 	for (size_t i = 0; i < LJ_ARRAY_SIZE(files); i++)
 		t_write(jail, files[i], "");
 	assert_int_equal(lx_cgroup_mode(root), LX_CGROUP_V2);
@@ -415,8 +415,12 @@ static void test_cgroup_v2_writes(void **state)
 	}
 	/* The controllers are handed down to ljail's folder (the last one written shows). */
 	char *sub = slurp(root, "cgroup.subtree_control");
-	assert_string_equal(sub, "+io");
+	assert_string_equal(sub, "+cpuset");
 	free(sub);
+	assert_int_equal(lx_cgroup_pin(root, "j", "ljail/j.0001", "0-1,3", &err), 0);
+	char *cpus = slurp(jail, "cpuset.cpus");
+	assert_string_equal(cpus, "0-1,3");
+	free(cpus);
 	assert_int_equal(lx_cgroup_enter(root, "ljail/j.0001", 4242), 0);
 	char *procs = slurp(jail, "cgroup.procs");
 	assert_string_equal(procs, "4242");

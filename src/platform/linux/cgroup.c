@@ -13,7 +13,8 @@
 #include <unistd.h>
 
 /* The v1 hierarchies a jail's cgroup is made in, where the host has them. */
-static const char *const v1_controllers[] = {"memory", "pids", "cpu", "cpuacct", "blkio"};
+static const char *const v1_controllers[] = {"memory", "pids",  "cpu",
+					     "cpuacct", "blkio", "cpuset"};
 
 static bool exists(const char *path)
 {
@@ -94,14 +95,43 @@ static void free_dirs(char *dirs[], size_t n)
 		free(dirs[i]);
 }
 
+/*
+ * A v1 cpuset cgroup takes no process until it has CPUs and memory nodes:
+ * "ljail" gets its parent's, and hands them down to each jail's
+ * (cgroup.clone_children), which a jail's cpuset.cpus then narrows.
+ */
+static void v1_cpuset_parent(const char *parent)
+{
+	LJ_CLEANUP_FREE char *top = lj_xstrdup(parent);
+	*strrchr(top, '/') = '\0';
+	static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
+	for (size_t i = 0; i < LJ_ARRAY_SIZE(files); i++) {
+		LJ_CLEANUP_FREE char *from = lj_xasprintf("%s/%s", top, files[i]);
+		FILE *f = fopen(from, "re");
+		char value[256] = "";
+		if (f) {
+			if (!fgets(value, sizeof(value), f))
+				value[0] = '\0';
+			fclose(f);
+		}
+		value[strcspn(value, "\n")] = '\0';
+		if (value[0])
+			write_file(parent, files[i], value);
+	}
+	write_file(parent, "cgroup.clone_children", "1");
+}
+
 /* mkdir of dir's parent (the "ljail" folder) and of dir. */
 static int make_dir(const char *dir)
 {
 	LJ_CLEANUP_FREE char *parent = lj_xstrdup(dir);
 	*strrchr(parent, '/') = '\0';
+	bool cpuset = strstr(parent, "/cpuset/") != NULL;
 	for (int attempt = 0; attempt < 3; attempt++) {
 		if (mkdir(parent, 0755) < 0 && errno != EEXIST)
 			return -errno;
+		if (cpuset)
+			v1_cpuset_parent(parent);
 		/* The tag is random: a folder of the name can only be this start's own. */
 		if (mkdir(dir, 0755) == 0 || errno == EEXIST)
 			return 0;
@@ -224,7 +254,7 @@ static size_t v2_writes(const char *dir, const struct lj_limits *l, const char *
 /* v2: the controllers the limits need, handed down from the root to "ljail". */
 static void v2_delegate(const char *fsroot)
 {
-	static const char *const wanted[] = {"+memory", "+pids", "+cpu", "+io"};
+	static const char *const wanted[] = {"+memory", "+pids", "+cpu", "+io", "+cpuset"};
 	LJ_CLEANUP_FREE char *parent = lj_xasprintf("%s/ljail", fsroot);
 	const char *levels[] = {fsroot, parent};
 	for (size_t l = 0; l < 2; l++)
@@ -288,6 +318,24 @@ int lx_cgroup_limit(const char *fsroot, const char *jail, const char *rel,
 	size_t n = cgroup_dirs(fsroot, rel, dirs, LJ_ARRAY_SIZE(dirs));
 	int rc = n ? write_limits(fsroot, jail, dirs, n, limits, disk, err)
 		   : lj_error_set(err, ENOENT, "jail '%s' has no cgroup", jail);
+	free_dirs(dirs, n);
+	return rc;
+}
+
+int lx_cgroup_pin(const char *fsroot, const char *jail, const char *rel, const char *cpus,
+		  struct lj_error *err)
+{
+	char *dirs[LJ_ARRAY_SIZE(v1_controllers)];
+	size_t n = cgroup_dirs(fsroot, rel, dirs, LJ_ARRAY_SIZE(dirs));
+	const char *dir = lx_cgroup_mode(fsroot) == LX_CGROUP_V2 ? (n ? dirs[0] : NULL)
+								  : v1_dir(fsroot, dirs, n, "cpuset");
+	int rc = dir ? write_file(dir, "cpuset.cpus", cpus) : -ENOTSUP;
+	if (rc < 0)
+		lj_error_set(err, -rc, "jail '%s': cpuset.cpus '%s': %s%s", jail, cpus,
+			     strerror(-rc),
+			     rc == -EINVAL ? " (CPUs the host does not have?)"
+			     : rc == -ENOTSUP ? " (the host has no cpuset controller)"
+					      : "");
 	free_dirs(dirs, n);
 	return rc;
 }

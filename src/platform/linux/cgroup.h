@@ -38,6 +38,10 @@ int lx_cgroup_disk(const char *path, char *out, size_t len);
 int lx_cgroup_make(const char *fsroot, const char *jail, const char *rel,
 		   const struct lj_limits *limits, const char *disk, struct lj_error *err);
 
+/* Pins the cgroup rel to cpus (cpuset.cpus, "0-3,6"). */
+int lx_cgroup_pin(const char *fsroot, const char *jail, const char *rel, const char *cpus,
+		  struct lj_error *err);
+
 /* Moves pid (0: the caller) into the cgroup rel, in every hierarchy it has. */
 int lx_cgroup_enter(const char *fsroot, const char *rel, pid_t pid);
 

@@ -309,7 +309,11 @@ static int make_cgroup(struct plat_jail *pj, struct lj_error *err)
 		on = disk;
 		pj->disk = lj_xstrdup(disk); /* for live changes */
 	}
-	return lx_cgroup_make(LX_CGROUP_FS, j->name, pj->cgroup, l, on, err);
+	int rc = lx_cgroup_make(LX_CGROUP_FS, j->name, pj->cgroup, l, on, err);
+	if (rc == 0 && j->cpus && (rc = lx_cgroup_pin(LX_CGROUP_FS, j->name, pj->cgroup, j->cpus,
+						       err)) < 0)
+		lx_cgroup_remove(LX_CGROUP_FS, pj->cgroup);
+	return rc;
 }
 
 /* Reads one report whole: false when the writer died first. */
@@ -405,6 +409,16 @@ int lx_create(struct plat_jail *pj, const struct plat_run *run, struct lj_error 
 		return lj_error_wrap(err, "jail '%s'", j->name);
 	if (pj->cgroup && (rc = make_cgroup(pj, err)) < 0)
 		return rc;
+	/* Limits asked for are never dropped for want of a place to hold them. */
+	bool limited = j->cpus || j->limits.memoryuse >= 0 || j->limits.swapuse >= 0 ||
+		       j->limits.maxproc >= 0 || j->limits.pcpu >= 0 || j->limits.readbps >= 0 ||
+		       j->limits.writebps >= 0 || j->limits.readiops >= 0 ||
+		       j->limits.writeiops >= 0;
+	if (!pj->cgroup && limited)
+		return lj_error_set(err, ENOTSUP,
+				    "jail '%s': rctl and cpuset.cpus need cgroups, and none are "
+				    "mounted at " LX_CGROUP_FS " (see ljail doctor)",
+				    j->name);
 	rc = run_stages(pj, run, userns, err);
 	/* A start that failed has no processes left: the cgroup made for them goes. */
 	if (rc < 0 && pj->cgroup)

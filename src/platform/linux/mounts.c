@@ -317,7 +317,7 @@ static int mount_cgroups(int sysfd)
 			      &dir);
 	if (rc < 0 || (rc = lj_mount_attach(dir, target)) < 0)
 		return rc;
-	static const char *const own[] = {"memory", "pids", "cpu", "cpuacct", "blkio"};
+	static const char *const own[] = {"memory", "pids", "cpu", "cpuacct", "blkio", "cpuset"};
 	for (size_t i = 0; i < LJ_ARRAY_SIZE(own) && rc == 0; i++) {
 		LJ_CLEANUP_FREE char *host = lj_xasprintf(LX_CGROUP_FS "/%s/cgroup.procs", own[i]);
 		if (access(host, F_OK) < 0)

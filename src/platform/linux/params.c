@@ -150,6 +150,9 @@ static const struct conf_host_param lx_params[] = {
 	S("userns.idmap",
 	  "ljail's own: BASE:COUNT, the host ids that the jail's ids 0 to COUNT - 1 stand for; "
 	  "ljail create hands out a range of 65536 of its own to each jail"),
+	M("cpuset.cpus",
+	  "ljail's own: the CPUs the jail is pinned to, as cpuset -l takes them (0-3,6), through "
+	  "its cgroup's cpuset"),
 	M("rctl",
 	  "resource limits in rctl(8)'s words, enforced by the jail's own cgroup (see Resource "
 	  "limits)"),
