@@ -12,6 +12,7 @@
 
 #include "conf/conf.h"
 #include "conf/files.h"
+#include "conf/rctl.h"
 #include "model/jail.h"
 #include "platform/platform.h"
 #include "runtime/lifecycle.h"
@@ -125,6 +126,8 @@ static int write_jail_conf(const struct lj_paths *paths, const char *name, const
 	}
 	fprintf(f, "\thost.hostname = \"%s\";\n", o->hostname ? o->hostname : name);
 	fprintf(f, "\tpersist;\n");
+	for (size_t i = 0; i < o->nrctl; i++)
+		fprintf(f, "\trctl %s \"%s\";\n", i ? "+=" : "=", o->rctl[i]);
 	if (o->vnet) {
 		/* What a FreeBSD user writes with epair and a bridge, as parameters. */
 		fprintf(f, "\tvnet;\n");
@@ -237,6 +240,15 @@ int store_jail_create(const struct lj_paths *paths, const char *name,
 				      o->ip4);
 	} else if (o->bridge || o->router || o->nat) {
 		return lj_error_usage(err, "--bridge, --router and --nat go with --vnet");
+	}
+	/* As config check will read them: rctl's syntax, and what this host enforces. */
+	const struct conf_host *host = plat_conf_host();
+	for (size_t i = 0; i < o->nrctl; i++) {
+		struct conf_rctl_rule r;
+		const char *why = NULL;
+		if (conf_rctl_parse(o->rctl[i], &r, &why) < 0 ||
+		    (host->rctl && (why = host->rctl(r.resource, r.action, r.per))))
+			return lj_error_usage(err, "--rctl '%s': %s", o->rctl[i], why);
 	}
 	rc = lj_make_dirs(paths->containers_dir, 0755, err);
 	if (rc < 0)

@@ -22,6 +22,8 @@ struct store_create_opts {
 	const char *router;   /* with vnet: the bridge's address and the default route */
 	bool nat;             /* with vnet: vnet.nat */
 	bool privileged;      /* the host's ids (userns = inherit), not a range of its own */
+	char **rctl;          /* rctl rules to write (--rctl), checked as config check does */
+	size_t nrctl;
 };
 
 struct store_user_opts {

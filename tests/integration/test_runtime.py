@@ -1335,14 +1335,33 @@ def test_rctl_limits_hold_the_jail_and_go_with_it(lj, mode):
     loop stops at the limit, an exec'd process is under the same limits and
     cannot leave the jail's cgroup, and stop removes the cgroup."""
     shutil.copy(PROBE, lj.files / "probe")
+    # I/O limits go on the disk that holds what the jail writes: the thin
+    # jail's upper folder has one; the privileged jail's path is this test's
+    # own overlay, which has none, and says so.
+    io = ', "writebps:deny=1m", "readiops:deny=500"'
+    if not mode:
+        lj.config(basic(extra='rctl = "writebps:deny=1m";'))
+        assert "rctl I/O limits: no block device holds" in lj.fails("start", "t1")
     lj.config(basic(extra=mode + 'rctl = "memoryuse:deny=64M", "maxproc:deny=40", '
-                    '"openfiles:deny=100"; mount += "sysfs @ROOT@/sys sysfs ro 0 0";'))
+                    f'"openfiles:deny=100"{io if mode else ""}; '
+                    'mount += "sysfs @ROOT@/sys sysfs ro 0 0";'))
     lj.ok("start", "t1")
     state = (lj.run_dir() / "t1.state").read_text()
     init = int(re.search(r"^plat.pid=(\d+)$", state, re.M).group(1))
     rel = re.search(r"^plat.cgroup=(\S+)$", state, re.M).group(1)
     dirs = cgroup_dirs(rel)
     assert dirs, rel
+    # I/O on the disk that holds the jail's files (the test's folder is on it).
+    dev = os.stat(lj.files).st_dev
+    disk = f"{os.major(dev)}:{os.minor(dev)}"
+    if os.path.exists(f"/sys/dev/block/{disk}/partition"):
+        disk = open(f"/sys/dev/block/{disk}/../dev").read().strip()
+    blkio = [d for d in dirs if "/blkio/" in d]
+    if blkio and mode:
+        assert open(f"{blkio[0]}/blkio.throttle.write_bps_device").read().split() == \
+            [disk, "1048576"]
+        assert open(f"{blkio[0]}/blkio.throttle.read_iops_device").read().split() == \
+            [disk, "500"]
     # Every process of the jail is in it: the init, and what exec runs.
     for d in dirs:
         assert str(init) in open(os.path.join(d, "cgroup.procs")).read().split(), d
@@ -1358,7 +1377,7 @@ def test_rctl_limits_hold_the_jail_and_go_with_it(lj, mode):
     assert 30 <= forked < 40, forked
     assert int(lj.ok("exec", "t1", "/probe", "nofile").split()[1]) < 100
     # rctl and rctl -u, as rctl(8) prints them for jail:t1.
-    assert lj.ok("rctl", "t1").splitlines() == [
+    assert lj.ok("rctl", "t1").splitlines()[:3] == [
         "jail:t1:memoryuse:deny=64M", "jail:t1:maxproc:deny=40", "jail:t1:openfiles:deny=100"]
     use = dict(x.split("=") for x in lj.ok("rctl", "-u", "t1").split())
     assert 0 < int(use["memoryuse"]) < 64 << 20 and 1 <= int(use["maxproc"]) < 40, use

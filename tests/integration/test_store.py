@@ -593,17 +593,22 @@ def pids_max(name):
 def test_rctl_changes_a_running_jail_and_keeps_it(debian, clean):
     """rctl -a: in force at once, in place of the rule for the same resource,
     and kept in the jail's own file, so the next start has it."""
-    ok("create", "lim", "--start")
+    assert "--rctl 'pcpu:log=5': only deny" in fails("create", "lim", "--rctl", "pcpu:log=5")
+    assert not os.path.exists(os.path.join(CONF_D, "lim.conf"))
+    ok("create", "lim", "--rctl", "memoryuse:deny=1g", "--rctl", "pcpu:deny=80", "--start")
+    conf = open(os.path.join(CONF_D, "lim.conf")).read()
+    assert 'rctl = "memoryuse:deny=1g";' in conf and 'rctl += "pcpu:deny=80";' in conf, conf
     assert pids_max("lim") == "max"
     ok("rctl", "-a", "lim", "maxproc:deny=30")
     assert pids_max("lim") == "30"
     ok("rctl", "-a", "lim", "maxproc:deny=25")
     ok("rctl", "-a", "lim", "memoryuse:deny=256m")
     assert pids_max("lim") == "25"
-    assert ok("rctl", "lim").splitlines() == ["jail:lim:maxproc:deny=25",
+    assert ok("rctl", "lim").splitlines() == ["jail:lim:pcpu:deny=80", "jail:lim:maxproc:deny=25",
                                               "jail:lim:memoryuse:deny=256m"]
     conf = open(os.path.join(CONF_D, "lim.conf")).read()
-    assert 'rctl = "maxproc:deny=25", "memoryuse:deny=256m";' in conf, conf
+    assert 'rctl = "pcpu:deny=80", "maxproc:deny=25", "memoryuse:deny=256m";' in conf, conf
+    assert "rctl +=" not in conf, conf
     ok("restart", "lim")
     assert pids_max("lim") == "25"
     # A rule Linux cannot enforce changes nothing, and says why.

@@ -2,7 +2,8 @@
 /*
  * ljail create NAME [--template T] [--thick] [--hostname H]
  *              [--ip4 inherit|disable | --vnet --ip4 ADDR/PREFIX [--bridge BR]
- *               [--router ADDR] [--nat]] [--privileged] [--user USER [--sudo]] [--start]
+ *               [--router ADDR] [--nat]] [--privileged] [--rctl RULE]...
+ *              [--user USER [--sudo]] [--start]
  */
 #include "front/cli/cli.h"
 
@@ -27,6 +28,7 @@ enum {
 	OPT_ROUTER,
 	OPT_NAT,
 	OPT_PRIVILEGED,
+	OPT_RCTL,
 };
 
 /* The new jail, from the configuration as it now stands. */
@@ -66,6 +68,7 @@ int cli_cmd_create(struct cli *cli, int argc, char **argv)
 		{"router", required_argument, NULL, OPT_ROUTER},
 		{"nat", no_argument, NULL, OPT_NAT},
 		{"privileged", no_argument, NULL, OPT_PRIVILEGED},
+		{"rctl", required_argument, NULL, OPT_RCTL},
 		{NULL, 0, NULL, 0},
 	};
 	const struct cli_command *cmd = cli_find_command("create");
@@ -75,6 +78,8 @@ int cli_cmd_create(struct cli *cli, int argc, char **argv)
 	bool start = false;
 	int opt, nargs = 0;
 	LJ_CLEANUP_FREE char **args = lj_xcalloc((size_t)argc + 1, sizeof(*args));
+	LJ_CLEANUP_FREE char **rules = lj_xcalloc((size_t)argc + 1, sizeof(*rules));
+	o.rctl = rules;
 	while ((opt = cli_getopt_mixed(cli, argc, argv, "", longopts, args, &nargs)) != -1) {
 		switch (opt) {
 		case OPT_TEMPLATE: o.template = optarg; break;
@@ -89,6 +94,7 @@ int cli_cmd_create(struct cli *cli, int argc, char **argv)
 		case OPT_ROUTER: o.router = optarg; break;
 		case OPT_NAT: o.nat = true; break;
 		case OPT_PRIVILEGED: o.privileged = true; break;
+		case OPT_RCTL: rules[o.nrctl++] = optarg; break;
 		default: return LJ_EXIT_USAGE;
 		}
 	}

@@ -30,7 +30,7 @@ const struct cli_command cli_commands[] = {
 	{"create", cli_cmd_create,
 	 "create NAME [--template T] [--thick] [--hostname H] [--ip4 inherit|disable | --vnet "
 	 "--ip4 ADDR/PREFIX [--bridge BR] [--router ADDR] [--nat]] [--privileged] "
-	 "[--user USER [--sudo]] "
+	 "[--rctl RULE]... [--user USER [--sudo]] "
 	 "[--start]",
 	 "make a jail from a template and write its jail.conf.d file"},
 	{"useradd", cli_cmd_useradd,
