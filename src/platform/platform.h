@@ -57,8 +57,9 @@ int plat_commit(struct plat_jail *pj, struct lj_error *err);
 /* Does the jail have network set-up for plat_net_up (a bridge, addresses, moved interfaces)? */
 bool plat_net_wanted(const struct plat_jail *pj);
 /*
- * Network up and down: the jail's interfaces, addresses and routes. jid names
- * host objects, so a later ljail finds them from the record alone.
+ * Network up and down: the jail's interfaces, addresses and routes. The host
+ * objects are named so that a later ljail finds them from the record alone
+ * (on Linux by the start's tag; jid for platforms whose jids are host-wide).
  */
 int plat_net_up(struct plat_jail *pj, long jid, struct lj_error *err);
 void plat_net_down(struct plat_jail *pj, long jid);

@@ -15,11 +15,19 @@
 #include "base/error.h"
 #include "base/paths.h"
 
+/*
+ * What a template has beyond the variant unless --bare: what the account's
+ * user reached for and minbase lacks (ping, ip, ps, dig, and the CAs that
+ * apt and TLS need).
+ */
+#define STORE_TEMPLATE_TOOLS "iputils-ping,iproute2,procps,ca-certificates,bind9-dnsutils"
+
 struct store_template_opts {
 	const char *suite;   /* default bookworm */
 	const char *variant; /* default minbase */
 	const char *mirror;  /* default: apt's */
 	const char *include;
+	bool bare;           /* --bare: without STORE_TEMPLATE_TOOLS */
 	const char *arch;
 	const char *tarball; /* --from-tarball */
 	const char *dir;     /* --from-dir */

@@ -35,8 +35,20 @@ def links():
     return set(re.findall(r"^\d+: ([^:@]+)", out, re.M))
 
 
-def nft_table():
-    p = subprocess.run(["nft", "list", "table", "ip", "ljail"], capture_output=True, text=True)
+def table_name(run_dir):
+    """The nft table of the ljail instance whose run folder is run_dir."""
+    if run_dir == "/run/ljail":
+        return "ljail"
+    h = 2166136261
+    for b in run_dir.encode():
+        h = ((h ^ b) * 16777619) & 0xFFFFFFFF
+    return f"ljail-{h:08x}"
+
+
+def nft_table(net):
+    """This instance's NAT table, as nft lists it, or "" when there is none."""
+    name = table_name(str(net.R / "run" / "ljail"))
+    p = subprocess.run(["nft", "list", "table", "ip", name], capture_output=True, text=True)
     return p.stdout if p.returncode == 0 else ""
 
 
@@ -165,7 +177,7 @@ def net(request, tmp_path, tree):
             subprocess.run(["ip", "link", "del", name], capture_output=True)
         left = links() - before
         assert not left, f"interfaces left on the host: {left}"
-        assert not nft_table(), "ljail's nft table is still there"
+        assert not nft_table(n), "the instance's nft table is still there"
 
 
 def vnet_conf(net, jails, extra=""):
@@ -283,8 +295,11 @@ def test_bridges_separate_jails(net):
     # c is on another bridge and has no route beyond it.
     rc, out, err = net.run("exec", "c", "ping", "-c1", "-W1", f"{S}.0.2")
     assert rc != 0 and ("0 received" in out or "unreachable" in err), (out, err)
+    veths = {"ljv" + re.search(r"^plat.tag=(\w+)$", (net.R / "run" / "ljail" / f"{j}.state")
+                               .read_text(), re.M).group(1) for j in ("a", "b", "c")}
+    assert veths <= links()
     net.ok("stop", "-a")
-    assert not any(name.startswith(("ljv", "ljp")) for name in links())
+    assert not veths & links()
 
 
 def test_raw_sockets_follow_allow_raw_sockets(net):
@@ -328,13 +343,38 @@ def test_nat_rule_lives_with_its_jails(net):
     vnet_conf(net, {"a": (BR, f"{S}.0.2", f"{S}.0.1"), "b": (BR, f"{S}.0.3", f"{S}.0.1")},
               extra="vnet.nat;")
     net.ok("start", "a")
-    assert f"ip saddr {S}.0.0/24" in nft_table() and "masquerade" in nft_table()
+    assert f"ip saddr {S}.0.0/24" in nft_table(net) and "masquerade" in nft_table(net)
     assert open("/proc/sys/net/ipv4/ip_forward").read().strip() == "1"
     net.ok("start", "b")
     net.ok("stop", "a")
-    assert f"{S}.0.0/24" in nft_table()  # b still needs it
+    assert f"{S}.0.0/24" in nft_table(net)  # b still needs it
     net.ok("stop", "b")
-    assert nft_table() == ""
+    assert nft_table(net) == ""
+
+
+def test_two_instances_never_touch_each_other(net, tree, tmp_path):
+    """Two ljail instances (-R), each with a jail of jid 1 and NAT: their
+    interfaces and NAT tables are their own, so starting and stopping in one
+    leaves the other's jail with its network and its rule."""
+    other = Net(tmp_path / "other", tree)
+    try:
+        vnet_conf(net, {"a": (BR, f"{S}.0.2", f"{S}.0.1")}, extra="vnet.nat;")
+        vnet_conf(other, {"a": (BR2, f"{S}.1.2", f"{S}.1.1")}, extra="vnet.nat;")
+        net.ok("start", "a")
+        other.ok("start", "a")
+        assert net.ok("list", "-j", "a", "jid") == other.ok("list", "-j", "a", "jid") == "1\n"
+        assert nft_table(net) and nft_table(other) and nft_table(net) != nft_table(other)
+        other.ok("stop", "a")
+        assert nft_table(other) == ""
+        assert f"ip saddr {S}.0.0/24" in nft_table(net)
+        assert re.search(r"eth0.*state UP", net.ok("exec", "a", "ip", "link", "show", "eth0"))
+        assert "1 received" in net.ok("exec", "a", "ping", "-c1", "-W3", f"{S}.0.1")
+        net.ok("stop", "a")
+    finally:
+        other.run("stop", "-a", "-q")
+        for root in other.mounted:
+            subprocess.run(["umount", str(root)])
+        assert not nft_table(other)
 
 
 def test_doctor(net, dnsmasq):
@@ -394,7 +434,7 @@ def test_nat_jails_start_and_stop_in_parallel(net):
         return [(name, p.wait(timeout=120), p.stderr.read()) for name, p in zip(jails, procs)]
 
     assert [r for r in all_at_once("start") if r[1] != 0] == []
-    assert f"ip saddr {S}.0.0/24" in nft_table()
+    assert f"ip saddr {S}.0.0/24" in nft_table(net)
     assert [r for r in all_at_once("stop") if r[1] != 0] == []
-    assert nft_table() == ""
+    assert nft_table(net) == ""
     assert not [f for f in os.listdir(net.R / "run" / "ljail") if f.endswith(".nft")]

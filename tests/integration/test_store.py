@@ -190,6 +190,18 @@ def test_template_bad_input(debian, clean):
     assert "does not exist" in fails("template", "destroy", "never-made")
 
 
+def test_templates_have_the_tools_the_account_missed(debian, clean):
+    """ping, ip, ps and dig are in a template unless it is made --bare."""
+    tree = os.path.join(TEMPLATES, "debian-12", "1")
+    for tool in ("ping", "ip", "ps", "dig"):
+        assert os.path.exists(os.path.join(tree, "usr", "bin", tool)), tool
+    ok("template", "create", "bare", "--bare", timeout=1200)
+    bare = os.path.join(TEMPLATES, "bare", "1")
+    assert os.path.exists(os.path.join(bare, "usr", "bin", "apt-get"))
+    assert not os.path.exists(os.path.join(bare, "usr", "bin", "ping"))
+    ok("template", "destroy", "bare")
+
+
 def test_template_update_reaches_new_jails(debian, clean):
     # A copy of the cached template, so that the cache itself never changes.
     src = os.path.join(TEMPLATES, "debian-12", ok("template", "list", "--json").split(

@@ -10,7 +10,16 @@
 #include "base/json.h"
 #include "store/template.h"
 
-enum { OPT_SUITE = 0x200, OPT_VARIANT, OPT_MIRROR, OPT_INCLUDE, OPT_ARCH, OPT_TARBALL, OPT_DIR };
+enum {
+	OPT_SUITE = 0x200,
+	OPT_VARIANT,
+	OPT_MIRROR,
+	OPT_INCLUDE,
+	OPT_BARE,
+	OPT_ARCH,
+	OPT_TARBALL,
+	OPT_DIR,
+};
 
 /* On a terminal: one line, redrawn. */
 static void draw_bar(void *ctx, const char *phase, int percent)
@@ -45,6 +54,7 @@ static int template_create(struct cli *cli, const struct cli_command *cmd, int a
 		{"variant", required_argument, NULL, OPT_VARIANT},
 		{"mirror", required_argument, NULL, OPT_MIRROR},
 		{"include", required_argument, NULL, OPT_INCLUDE},
+		{"bare", no_argument, NULL, OPT_BARE},
 		{"arch", required_argument, NULL, OPT_ARCH},
 		{"from-tarball", required_argument, NULL, OPT_TARBALL},
 		{"from-dir", required_argument, NULL, OPT_DIR},
@@ -59,6 +69,7 @@ static int template_create(struct cli *cli, const struct cli_command *cmd, int a
 		case OPT_VARIANT: o.variant = optarg; break;
 		case OPT_MIRROR: o.mirror = optarg; break;
 		case OPT_INCLUDE: o.include = optarg; break;
+		case OPT_BARE: o.bare = true; break;
 		case OPT_ARCH: o.arch = optarg; break;
 		case OPT_TARBALL: o.tarball = optarg; break;
 		case OPT_DIR: o.dir = optarg; break;
@@ -70,7 +81,8 @@ static int template_create(struct cli *cli, const struct cli_command *cmd, int a
 	if (o.tarball && o.dir)
 		return cli_usage_error(cmd,
 				       "--from-tarball and --from-dir cannot be used together");
-	if ((o.tarball || o.dir) && (o.suite || o.variant || o.mirror || o.include || o.arch))
+	if ((o.tarball || o.dir) &&
+	    (o.suite || o.variant || o.mirror || o.include || o.arch || o.bare))
 		return cli_usage_error(cmd,
 				       "--from-tarball and --from-dir take no bootstrap options");
 	if (cli->verbosity >= 0)

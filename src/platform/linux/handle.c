@@ -44,17 +44,20 @@ int plat_plan(const struct lj_jail *j, struct plat_jail **out, struct lj_error *
 		pj->moved[i] = lj_xstrdup(j->vnet_ifaces[i]);
 	pj->openfiles = j->limits.openfiles > LONG_MAX ? LONG_MAX : (long)j->limits.openfiles;
 	/*
-	 * A name of its own for each start (the jail's name and a random tag):
-	 * two ljail instances (-R) with a jail of one name never share a
-	 * cgroup, and a start's leftovers never meet the next start's.
+	 * A tag of its own for each start names its host objects (its cgroup,
+	 * its veth's host end): two ljail instances (-R) with jails of one name
+	 * or jid never share one, and a start's leftovers never meet the next
+	 * start's. Random, as jids and names repeat across instances.
 	 */
-	if (lx_cgroup_mode(LX_CGROUP_FS) != LX_CGROUP_NONE) {
-		unsigned char tag[4];
-		if (getrandom(tag, sizeof(tag), 0) != (ssize_t)sizeof(tag))
-			memset(tag, 0, sizeof(tag));
-		pj->cgroup = lj_xasprintf("ljail/%s.%02x%02x%02x%02x", j->name, tag[0], tag[1],
-					  tag[2], tag[3]);
+	unsigned char tag[4];
+	if (getrandom(tag, sizeof(tag), 0) != (ssize_t)sizeof(tag)) {
+		plat_close(pj);
+		return lj_error_set(err, errno ? errno : EIO, "jail '%s': random tag: %s", j->name,
+				    strerror(errno ? errno : EIO));
 	}
+	snprintf(pj->tag, sizeof(pj->tag), "%02x%02x%02x%02x", tag[0], tag[1], tag[2], tag[3]);
+	if (lx_cgroup_mode(LX_CGROUP_FS) != LX_CGROUP_NONE)
+		pj->cgroup = lj_xasprintf("ljail/%s.%s", j->name, pj->tag);
 	int rc = 0;
 	if (j->nat && !(pj->nat = lj_net_subnet(j->bridge_addr)))
 		rc = lj_error_usage(err, "jail '%s': vnet.bridge.addr '%s' is not an IPv4 ADDR/PREFIX",
@@ -129,6 +132,7 @@ static void *from_hex(const char *hex, size_t *len)
 void plat_record(const struct plat_jail *pj, struct lj_kvlist *rec)
 {
 	lj_kv_addf(rec, "pid", "%d", (int)pj->pid);
+	lj_kv_add(rec, "tag", pj->tag);
 	lj_kv_addf(rec, "starttime", "%llu", pj->starttime);
 	lj_kv_add(rec, "own_net", pj->own_net ? "1" : "0");
 	lj_kv_addf(rec, "caps", "%#llx", (unsigned long long)pj->caps);
@@ -260,6 +264,9 @@ int plat_open(const char *name, const struct lj_kvlist *rec, struct plat_jail **
 	pj->seccomp = from_hex(seccomp ? seccomp : "", &pj->seccomp_len);
 	const char *cg = record_cgroup(rec);
 	pj->cgroup = cg ? lj_xstrdup(cg) : NULL;
+	const char *tag = lj_kv_get(rec, "tag");
+	if (tag && strlen(tag) == 8 && strspn(tag, "0123456789abcdef") == 8)
+		memcpy(pj->tag, tag, sizeof(pj->tag));
 	const char *disk = lj_kv_get(rec, "disk");
 	pj->disk = disk && strspn(disk, "0123456789:") == strlen(disk) ? lj_xstrdup(disk) : NULL;
 	long openfiles;

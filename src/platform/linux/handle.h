@@ -30,6 +30,7 @@ struct plat_jail {
 	char **moved;   /* vnet.interface: host interfaces to give back */
 	size_t nmoved;
 	char *nat;      /* the subnet masqueraded for this jail, or NULL */
+	char tag[9];    /* 8 random hex digits per start: names its host objects */
 	char *cgroup;   /* its cgroup below the host's cgroup folders, or NULL */
 	long openfiles; /* rctl openfiles: each process's RLIMIT_NOFILE, or -1 */
 	char *disk;     /* MAJOR:MINOR of the disk I/O limits apply to, or NULL */

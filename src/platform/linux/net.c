@@ -16,14 +16,14 @@
 #include "platform/linux/handle.h"
 #include "platform/linux/rtnl.h"
 
-void lj_net_host_veth(long jid, char name[16])
+void lj_net_host_veth(const char *tag, char name[16])
 {
-	snprintf(name, 16, "ljv%ld", jid);
+	snprintf(name, 16, "ljv%s", tag);
 }
 
-static void peer_name(long jid, char name[16])
+static void peer_name(const char *tag, char name[16])
 {
-	snprintf(name, 16, "ljp%ld", jid);
+	snprintf(name, 16, "ljp%s", tag);
 }
 
 bool lj_net_wanted(const struct lj_jail *j)
@@ -56,7 +56,7 @@ static int ensure_bridge(const struct lj_jail *j, struct lj_error *err)
 /* Inside the jail's stack: names, addresses, links up, default routes. */
 struct inside {
 	const struct lj_jail *j;
-	long jid;
+	const char *tag;
 	int netns;
 };
 
@@ -68,7 +68,7 @@ static int configure_inside(void *ctx, struct lj_error *err)
 		return lj_error_set(err, errno, "jail '%s': joining its network: %s", j->name,
 				    strerror(errno));
 	char peer[16];
-	peer_name(in->jid, peer);
+	peer_name(in->tag, peer);
 	int rc = 0;
 	const char *what = "";
 	if (j->bridge) {
@@ -104,17 +104,19 @@ static int configure_inside(void *ctx, struct lj_error *err)
 	return 0;
 }
 
-int lj_net_setup(const struct lj_jail *j, long jid, int netns, struct lj_error *err)
+int lj_net_setup(const struct lj_jail *j, const char *tag, int netns, struct lj_error *err)
 {
 	char host[16], peer[16];
-	lj_net_host_veth(jid, host);
-	peer_name(jid, peer);
+	lj_net_host_veth(tag, host);
+	peer_name(tag, peer);
 	int rc;
 	if (j->bridge) {
 		if ((rc = ensure_bridge(j, err)) < 0)
 			return rc;
-		/* A veth left by a jail with this jid that died unseen goes first. */
-		lj_rtnl_link_del(host);
+		/*
+		 * The name is this start's own (a random tag): nothing of another
+		 * jail's, or of another ljail instance's, is ever in the way.
+		 */
 		rc = lj_rtnl_veth_add(host, peer, netns);
 		if (rc == 0)
 			rc = lj_rtnl_link_set(host, NULL, (int)if_nametoindex(j->bridge), -1, true);
@@ -127,22 +129,22 @@ int lj_net_setup(const struct lj_jail *j, long jid, int netns, struct lj_error *
 	for (size_t i = 0; i < j->nvnet_ifaces; i++) {
 		rc = lj_rtnl_link_set(j->vnet_ifaces[i], NULL, -1, netns, false);
 		if (rc < 0) {
-			lj_net_teardown(jid, j->vnet_ifaces, i, netns);
+			lj_net_teardown(tag, j->vnet_ifaces, i, netns);
 			return lj_error_set(err, -rc, "jail '%s': vnet.interface '%s': %s", j->name,
 					    j->vnet_ifaces[i], strerror(-rc));
 		}
 	}
-	struct inside in = {j, jid, netns};
+	struct inside in = {j, tag, netns};
 	rc = lj_in_child(configure_inside, &in, "setting the jail's network up", err);
 	if (rc < 0)
-		lj_net_teardown(jid, j->vnet_ifaces, j->nvnet_ifaces, netns);
+		lj_net_teardown(tag, j->vnet_ifaces, j->nvnet_ifaces, netns);
 	return rc;
 }
 
-void lj_net_teardown(long jid, char *const *moved, size_t nmoved, int netns)
+void lj_net_teardown(const char *tag, char *const *moved, size_t nmoved, int netns)
 {
 	char host[16];
-	lj_net_host_veth(jid, host);
+	lj_net_host_veth(tag, host);
 	/* Deleting the host end deletes the pair. */
 	lj_rtnl_link_del(host);
 	if (!nmoved || netns < 0)
@@ -192,7 +194,8 @@ int plat_net_up(struct plat_jail *pj, long jid, struct lj_error *err)
 {
 	if (pj->netns < 0)
 		return lj_error_set(err, ESRCH, "jail '%s': its network namespace is gone", pj->name);
-	return lj_net_setup(pj->j, jid, pj->netns, err);
+	(void)jid; /* the tag names its interfaces: jids repeat across instances */
+	return lj_net_setup(pj->j, pj->tag, pj->netns, err);
 }
 
 void plat_net_down(struct plat_jail *pj, long jid)
@@ -202,8 +205,9 @@ void plat_net_down(struct plat_jail *pj, long jid)
 	 * hold it: so are its interfaces, and the jid may be another jail's by
 	 * now, so nothing is touched.
 	 */
-	if (pj && pj->netns >= 0)
-		lj_net_teardown(jid, pj->moved, pj->nmoved, pj->netns);
+	(void)jid;
+	if (pj && pj->netns >= 0 && pj->tag[0])
+		lj_net_teardown(pj->tag, pj->moved, pj->nmoved, pj->netns);
 }
 
 bool plat_net_shared(const struct plat_jail *pj)

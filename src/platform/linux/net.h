@@ -14,21 +14,24 @@
 #include "base/error.h"
 #include "model/jail.h"
 
-/* The host end of a jail's veth: derived from its jid, so any later ljail can find it. */
-void lj_net_host_veth(long jid, char name[16]);
+/*
+ * The host end of a jail's veth: named by the start's tag (recorded in the
+ * run state), so any later ljail finds it and no other instance has it.
+ */
+void lj_net_host_veth(const char *tag, char name[16]);
 
 /* Does the jail need any of this (a bridge, addresses, moved interfaces)? */
 bool lj_net_wanted(const struct lj_jail *j);
 
 /* Sets the jail's network up; netns is an fd of its network namespace. */
-int lj_net_setup(const struct lj_jail *j, long jid, int netns, struct lj_error *err);
+int lj_net_setup(const struct lj_jail *j, const char *tag, int netns, struct lj_error *err);
 
 /*
  * Takes it down: the veth goes, moved interfaces go back to the host. While
  * netns (an fd) is open the jail's stack still exists, so this is done
  * before the kernel's own, later, clean-up.
  */
-void lj_net_teardown(long jid, char *const *moved, size_t nmoved, int netns);
+void lj_net_teardown(const char *tag, char *const *moved, size_t nmoved, int netns);
 
 /* The subnet of ADDR/PREFIX ("10.0.5.1/24" gives "10.0.5.0/24"), or NULL. */
 char *lj_net_subnet(const char *cidr);
