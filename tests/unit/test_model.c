@@ -7,6 +7,7 @@
 #include "helpers.h"
 
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <linux/capability.h>
@@ -443,6 +444,58 @@ static void test_cgroup_v2_writes(void **state)
 	free(parent);
 }
 
+/* Under systemd with Delegate=yes, jails go inside the service's cgroup. */
+static void test_cgroup_parent(void **state)
+{
+	(void)state;
+	char *root = t_tmpdir();
+	t_write(root, "cgroup.controllers", "cpu io memory pids\n");
+	char *svc = lj_xasprintf("%s/system.slice", root);
+	assert_int_equal(mkdir(svc, 0755), 0);
+	char *own = lj_xasprintf("%s/ljail.service", svc);
+	assert_int_equal(mkdir(own, 0755), 0);
+	const char *self = "0::/system.slice/ljail.service\n";
+	/* Not delegated: the root of the hierarchy. */
+	char *p = lx_cgroup_parent(root, self);
+	assert_string_equal(p, "ljail");
+	free(p);
+	/* Delegated, as systemd marks it. */
+	assert_int_equal(setxattr(own, "user.delegate", "1", 1, 0), 0);
+	{
+		p = lx_cgroup_parent(root, self);
+		assert_string_equal(p, "system.slice/ljail.service/ljail");
+		/* The leaf as the kernel would show it once made. */
+		char *leaf = lj_xasprintf("%s/ljail.supervisor", own);
+		assert_int_equal(mkdir(leaf, 0755), 0);
+		t_write(leaf, "cgroup.procs", "");
+		assert_int_equal(lx_cgroup_step_aside(root, "system.slice/ljail.service/ljail"),
+				 0);
+		char *procs = slurp(leaf, "cgroup.procs");
+		char pid[32];
+		snprintf(pid, sizeof(pid), "%d", (int)getpid());
+		assert_string_equal(procs, pid);
+		free(procs);
+		/* Run again from the supervisor leaf: the same parent. */
+		char *again = lx_cgroup_parent(root, "0::/system.slice/ljail.service/ljail.supervisor\n");
+		assert_string_equal(again, p);
+		free(again);
+		free(leaf);
+		free(p);
+	}
+	/* A v1 (hybrid) host keeps the root. */
+	char *mem = lj_xasprintf("%s/memory", root);
+	assert_int_equal(mkdir(mem, 0755), 0);
+	t_write(mem, "cgroup.procs", "");
+	p = lx_cgroup_parent(root, self);
+	assert_string_equal(p, "ljail");
+	free(p);
+	t_rmtree(root);
+	free(root);
+	free(svc);
+	free(own);
+	free(mem);
+}
+
 static void test_mounts_never_hidden(void **state)
 {
 	(void)state;
@@ -474,6 +527,7 @@ int main(void)
 		cmocka_unit_test(test_userns_from_conf),
 		cmocka_unit_test(test_subid_overlaps),
 		cmocka_unit_test(test_cgroup_v2_writes),
+		cmocka_unit_test(test_cgroup_parent),
 		cmocka_unit_test(test_meta_roundtrip),
 		cmocka_unit_test(test_subnet),
 		cmocka_unit_test(test_hosts_edit),

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,6 +37,49 @@ enum lx_cgroup_mode lx_cgroup_mode(const char *fsroot)
 	if (exists(unified))
 		return LX_CGROUP_V2;
 	return LX_CGROUP_NONE;
+}
+
+static int write_file(const char *dir, const char *file, const char *value);
+
+char *lx_cgroup_parent(const char *fsroot, const char *self)
+{
+	if (lx_cgroup_mode(fsroot) != LX_CGROUP_V2)
+		return lj_xstrdup("ljail");
+	/* The unified hierarchy's line: "0::/system.slice/ljail.service". */
+	const char *line = strstr(self, "0::/");
+	if (!line || (line != self && line[-1] != '\n'))
+		return lj_xstrdup("ljail");
+	const char *path = line + 4;
+	size_t len = strcspn(path, "\n");
+	if (len == 0)
+		return lj_xstrdup("ljail");
+	LJ_CLEANUP_FREE char *own = lj_xstrndup(path, len);
+	/* An ljail that stepped aside before (lx_cgroup_step_aside) looks from its leaf. */
+	char *leaf = strrchr(own, '/');
+	if (lj_str_eq(leaf ? leaf + 1 : own, "ljail.supervisor"))
+		*(leaf ? leaf : own) = '\0';
+	/* ".." cannot be in a kernel's cgroup path; refused all the same. */
+	if (!*own || strstr(own, ".."))
+		return lj_xstrdup("ljail");
+	LJ_CLEANUP_FREE char *dir = lj_xasprintf("%s/%s", fsroot, own);
+	char flag[8];
+	bool delegated = getxattr(dir, "trusted.delegate", flag, sizeof(flag)) > 0 ||
+			 getxattr(dir, "user.delegate", flag, sizeof(flag)) > 0;
+	return delegated ? lj_xasprintf("%s/ljail", own) : lj_xstrdup("ljail");
+}
+
+int lx_cgroup_step_aside(const char *fsroot, const char *parent)
+{
+	const char *slash = strrchr(parent, '/');
+	if (!slash)
+		return 0; /* "ljail" at the root: processes may stay where they are */
+	LJ_CLEANUP_FREE char *leaf =
+		lj_xasprintf("%s/%.*s/ljail.supervisor", fsroot, (int)(slash - parent), parent);
+	if (mkdir(leaf, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	char pid[32];
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	return write_file(leaf, "cgroup.procs", pid);
 }
 
 static int write_file(const char *dir, const char *file, const char *value)
@@ -251,12 +295,18 @@ static size_t v2_writes(const char *dir, const struct lj_limits *l, const char *
 	return n;
 }
 
-/* v2: the controllers the limits need, handed down from the root to "ljail". */
-static void v2_delegate(const char *fsroot)
+/*
+ * v2: the controllers the limits need, handed down to the jails: from the
+ * cgroup above "ljail" (the root, or the delegated one) and from "ljail".
+ */
+static void v2_delegate(const char *fsroot, const char *rel)
 {
 	static const char *const wanted[] = {"+memory", "+pids", "+cpu", "+io", "+cpuset"};
-	LJ_CLEANUP_FREE char *parent = lj_xasprintf("%s/ljail", fsroot);
-	const char *levels[] = {fsroot, parent};
+	LJ_CLEANUP_FREE char *parent = lj_xasprintf("%s/%s", fsroot, rel);
+	*strrchr(parent, '/') = '\0'; /* .../ljail */
+	LJ_CLEANUP_FREE char *above = lj_xstrdup(parent);
+	*strrchr(above, '/') = '\0'; /* the root, or the delegated cgroup */
+	const char *levels[] = {above, parent};
 	for (size_t l = 0; l < 2; l++)
 		for (size_t i = 0; i < LJ_ARRAY_SIZE(wanted); i++)
 			write_file(levels[l], "cgroup.subtree_control", wanted[i]);
@@ -289,14 +339,15 @@ int lx_cgroup_make(const char *fsroot, const char *jail, const char *rel,
 							jail, fsroot)
 					 : 0;
 	if (lx_cgroup_mode(fsroot) == LX_CGROUP_V2) {
-		LJ_CLEANUP_FREE char *parent = lj_xasprintf("%s/ljail", fsroot);
+		LJ_CLEANUP_FREE char *parent = lj_xstrdup(dirs[0]);
+		*strrchr(parent, '/') = '\0';
 		if (mkdir(parent, 0755) < 0 && errno != EEXIST) {
 			int e = errno;
 			free_dirs(dirs, n);
 			return lj_error_set(err, e, "jail '%s': cgroup '%s': %s", jail, parent,
 					    strerror(e));
 		}
-		v2_delegate(fsroot);
+		v2_delegate(fsroot, rel);
 	}
 	int rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i++)

@@ -27,6 +27,23 @@ enum lx_cgroup_mode {
 
 enum lx_cgroup_mode lx_cgroup_mode(const char *fsroot);
 
+/*
+ * Where jails' cgroups go, relative to fsroot: "ljail" at the root of the
+ * hierarchy, or, when ljail runs in a cgroup systemd delegated to it (a
+ * service with Delegate=yes; systemd marks it with the trusted.delegate or
+ * user.delegate attribute), "ljail" inside that cgroup. self is the
+ * caller's /proc/self/cgroup text. A new string.
+ */
+char *lx_cgroup_parent(const char *fsroot, const char *self);
+
+/*
+ * In a delegated cgroup, processes may not sit beside the jails' cgroups
+ * (cgroup v2 keeps processes out of inner cgroups that hand controllers
+ * down): moves the caller into a leaf of its own, "ljail.supervisor", next
+ * to parent's "ljail". Nothing to do at the root of the hierarchy.
+ */
+int lx_cgroup_step_aside(const char *fsroot, const char *parent);
+
 /* The block device that holds path, as "MAJOR:MINOR" of the whole disk, for I/O limits. */
 int lx_cgroup_disk(const char *path, char *out, size_t len);
 

@@ -294,6 +294,13 @@ static void close_pair(int p[2])
 static int make_cgroup(struct plat_jail *pj, struct lj_error *err)
 {
 	const struct lj_jail *j = pj->j;
+	/* In a cgroup systemd delegated, ljail itself moves out of the jails' way. */
+	LJ_CLEANUP_FREE char *parent = lj_xstrdup(pj->cgroup);
+	*strrchr(parent, '/') = '\0';
+	int aside = lx_cgroup_step_aside(LX_CGROUP_FS, parent);
+	if (aside < 0)
+		return lj_error_set(err, -aside, "jail '%s': moving ljail beside its jails' cgroups: %s",
+				    j->name, strerror(-aside));
 	const struct lj_limits *l = &j->limits;
 	char disk[32];
 	const char *on = NULL;

@@ -56,8 +56,16 @@ int plat_plan(const struct lj_jail *j, struct plat_jail **out, struct lj_error *
 				    strerror(errno ? errno : EIO));
 	}
 	snprintf(pj->tag, sizeof(pj->tag), "%02x%02x%02x%02x", tag[0], tag[1], tag[2], tag[3]);
-	if (lx_cgroup_mode(LX_CGROUP_FS) != LX_CGROUP_NONE)
-		pj->cgroup = lj_xasprintf("ljail/%s.%s", j->name, pj->tag);
+	if (lx_cgroup_mode(LX_CGROUP_FS) != LX_CGROUP_NONE) {
+		char self[4096] = "";
+		int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+		ssize_t got = fd >= 0 ? read(fd, self, sizeof(self) - 1) : -1;
+		self[got > 0 ? got : 0] = '\0';
+		if (fd >= 0)
+			close(fd);
+		LJ_CLEANUP_FREE char *parent = lx_cgroup_parent(LX_CGROUP_FS, self);
+		pj->cgroup = lj_xasprintf("%s/%s.%s", parent, j->name, pj->tag);
+	}
 	int rc = 0;
 	if (j->nat && !(pj->nat = lj_net_subnet(j->bridge_addr)))
 		rc = lj_error_usage(err, "jail '%s': vnet.bridge.addr '%s' is not an IPv4 ADDR/PREFIX",
@@ -149,12 +157,18 @@ void plat_record(const struct plat_jail *pj, struct lj_kvlist *rec)
 		lj_kv_add(rec, "disk", pj->disk);
 }
 
-/* A cgroup a record names: only ljail's own folder, and no way out of it. */
+/*
+ * A cgroup a record names: only a jail's, in an "ljail" folder (at the root,
+ * or in a delegated cgroup), and no way out of it.
+ */
 static const char *record_cgroup(const struct lj_kvlist *rec)
 {
 	const char *cg = lj_kv_get(rec, "cgroup");
-	if (!cg || !lj_str_starts(cg, "ljail/") || strchr(cg + 6, '/') || strstr(cg, "..") ||
-	    !cg[6])
+	if (!cg || cg[0] == '/' || strstr(cg, "..") || strstr(cg, "//"))
+		return NULL;
+	const char *leaf = strrchr(cg, '/');
+	if (!leaf || !leaf[1] || leaf - cg < 5 || strncmp(leaf - 5, "ljail", 5) != 0 ||
+	    (leaf - cg > 5 && leaf[-6] != '/'))
 		return NULL;
 	return cg;
 }
