@@ -10,11 +10,11 @@
 
 /* rctl(8)'s resources, as FreeBSD 14 lists them. */
 static const char *const resources[] = {
-	"cputime",   "datasize",   "stacksize", "coredumpsize", "memoryuse", "memorylocked",
-	"maxproc",   "openfiles",  "vmemoryuse", "pseudoterminals", "swapuse", "nthr",
-	"msgqqueued", "msgqsize",  "nmsgq",     "nsem",         "nsemop",    "nshm",
-	"shmsize",   "wallclock",  "pcpu",      "readbps",      "writebps",  "readiops",
-	"writeiops",
+	"cputime",      "datasize", "stacksize",  "coredumpsize", "memoryuse",
+	"memorylocked", "maxproc",  "openfiles",  "vmemoryuse",   "pseudoterminals",
+	"swapuse",      "nthr",     "msgqqueued", "msgqsize",     "nmsgq",
+	"nsem",         "nsemop",   "nshm",       "shmsize",      "wallclock",
+	"pcpu",         "readbps",  "writebps",   "readiops",     "writeiops",
 };
 
 bool conf_rctl_resource_known(const char *resource)
@@ -106,8 +106,8 @@ int conf_rctl_parse(const char *text, struct conf_rctl_rule *rule, const char **
 		*why = "has no amount rctl(8) reads (a number, with k, m, g, t, p or e)";
 		return -EINVAL;
 	}
-	if (slash && !copy_word(slash + 1, slash + 1 + strlen(slash + 1), rule->per,
-				sizeof(rule->per))) {
+	if (slash &&
+	    !copy_word(slash + 1, slash + 1 + strlen(slash + 1), rule->per, sizeof(rule->per))) {
 		*why = "has a per that is not a word (jail, process, user, loginclass)";
 		return -EINVAL;
 	}

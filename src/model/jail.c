@@ -332,8 +332,8 @@ static int userns_from_conf(struct lj_jail *j, const struct conf_jail *cj, struc
 	const char *idmap = string_param(cj, "userns.idmap");
 	if (!mode || lj_str_eq(mode, "inherit")) {
 		if (idmap)
-			return lj_error_usage(err,
-					      "jail '%s': userns.idmap needs userns = new", j->name);
+			return lj_error_usage(err, "jail '%s': userns.idmap needs userns = new",
+					      j->name);
 		return 0;
 	}
 	if (!lj_str_eq(mode, "new"))
@@ -400,7 +400,8 @@ static int limit_rule(const char *text, struct lj_limits *l, const char **why)
 	size_t f = 0;
 	while (f < LJ_ARRAY_SIZE(fields) && !lj_str_eq(fields[f].name, r.resource))
 		f++;
-	if (f == LJ_ARRAY_SIZE(fields) || !lj_str_eq(r.action, "deny") || !lj_str_eq(r.per, "jail")) {
+	if (f == LJ_ARRAY_SIZE(fields) || !lj_str_eq(r.action, "deny") ||
+	    !lj_str_eq(r.per, "jail")) {
 		*why = "cannot be enforced (see ljail.conf(5), Resource limits)";
 		return -EINVAL;
 	}

@@ -47,7 +47,7 @@ int lj_exec_running(const struct lj_paths *paths, const char *name, char *const 
  * force at once. *rules gets the jail's rules as they now stand (to keep
  * in its configuration), freed by the caller.
  */
-int lj_rctl_add(const struct lj_paths *paths, const char *name, const char *rule,
-		char ***rules, size_t *nrules, struct lj_error *err);
+int lj_rctl_add(const struct lj_paths *paths, const char *name, const char *rule, char ***rules,
+		size_t *nrules, struct lj_error *err);
 
 #endif

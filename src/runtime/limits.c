@@ -58,8 +58,8 @@ static void free_rules(char **rules, size_t n)
 	free(rules);
 }
 
-int lj_rctl_add(const struct lj_paths *paths, const char *name, const char *rule,
-		char ***rules, size_t *nrules, struct lj_error *err)
+int lj_rctl_add(const struct lj_paths *paths, const char *name, const char *rule, char ***rules,
+		size_t *nrules, struct lj_error *err)
 {
 	struct conf_rctl_rule r;
 	const char *why = NULL;

@@ -93,11 +93,16 @@ static size_t recorded(const char *dir, struct lj_idmap *out, size_t max)
 	return n;
 }
 
+int store_ids_hold(const struct lj_paths *paths, int *lock_fd, struct lj_error *err)
+{
+	LJ_CLEANUP_FREE char *lock = lj_xasprintf("%s/.ids.lock", paths->containers_dir);
+	return lj_state_lock_file(lock, lock_fd, err);
+}
+
 int store_ids_claim(const struct lj_paths *paths, struct lj_idmap *map, int *lock_fd,
 		    struct lj_error *err)
 {
-	LJ_CLEANUP_FREE char *lock = lj_xasprintf("%s/.ids.lock", paths->containers_dir);
-	int rc = lj_state_lock_file(lock, lock_fd, err);
+	int rc = store_ids_hold(paths, lock_fd, err);
 	if (rc < 0)
 		return rc;
 	enum { MAX_JAILS = 16384 };

@@ -24,12 +24,18 @@
 int store_ids_claim(const struct lj_paths *paths, struct lj_idmap *map, int *lock_fd,
 		    struct lj_error *err);
 
+/*
+ * Takes the id lock alone: for renaming a half-made jail's folder into
+ * place, which a claim's reading of the folder must not overlap.
+ */
+int store_ids_hold(const struct lj_paths *paths, int *lock_fd, struct lj_error *err);
+
 /* Lets go of the id lock (and removes its file); *lock_fd becomes -1. */
 void store_ids_release(const struct lj_paths *paths, int *lock_fd);
 
 /* Where the ranges start: systemd's range for container ids, 524288 and up. */
 #define STORE_IDS_FIRST 524288u
-#define STORE_IDS_LAST 1879048191u
+#define STORE_IDS_LAST  1879048191u
 
 /* Does [base, base + count) overlap a range in the text of an /etc/subuid-like file? */
 bool store_ids_subid_overlaps(const char *text, uint32_t base, uint32_t count);

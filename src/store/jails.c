@@ -117,7 +117,8 @@ static int write_jail_conf(const struct lj_paths *paths, const char *name, const
 		fprintf(f, "\toverlay.upper = \"%s\";\n", upper);
 	}
 	if (idmap->count) {
-		fprintf(f, "\t# Root in the jail is root over the jail alone: its ids are these host ids.\n");
+		fprintf(f, "\t# Root in the jail is root over the jail alone: its ids are these "
+			   "host ids.\n");
 		fprintf(f, "\tuserns = new;\n");
 		fprintf(f, "\tuserns.idmap = \"%u:%u\";\n", idmap->base, idmap->count);
 	} else {
@@ -341,8 +342,17 @@ static int create_locked(const struct lj_paths *paths, const char *name,
 		rc = write_jail_conf(paths, name, root, &t, upper, &idmap, o, err);
 		conf_written = rc == 0;
 	}
+	/*
+	 * Renamed under the id lock: a claim reads the folder's entries for the
+	 * ranges their metas record, and an entry renamed while readdir runs
+	 * may be seen under neither name, its range handed out twice (seen once
+	 * in twenty parallel creates before the lock was taken here).
+	 */
+	if (rc == 0 && idmap.count)
+		rc = store_ids_hold(paths, &ids_lock, err);
 	if (rc == 0 && rename(part, dir) < 0)
 		rc = lj_error_set(err, errno, "'%s': %s", dir, strerror(errno));
+	store_ids_release(paths, &ids_lock);
 	store_template_release(&t);
 	if (rc < 0) {
 		/* Nothing half-made stays behind. */

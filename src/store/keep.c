@@ -48,8 +48,8 @@ static int write_whole(const char *file, const char *text, struct lj_error *err)
 {
 	LJ_CLEANUP_FREE char *tmp = lj_xasprintf("%s.new", file);
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-	bool ok = fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text) &&
-		  fsync(fd) == 0;
+	bool ok =
+		fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text) && fsync(fd) == 0;
 	int e = errno;
 	if (fd >= 0 && close(fd) < 0)
 		ok = false;
@@ -76,8 +76,8 @@ int store_keep_list(const struct lj_paths *paths, const char *name, const char *
 	/* The old lines of param go; the new one goes before the block's last '}'. */
 	const char *close_at = strrchr(before, '}');
 	if (!close_at) {
-		return lj_error_set(err, EINVAL, "jail '%s': '%s' has no block to keep %s in",
-				    name, file, param);
+		return lj_error_set(err, EINVAL, "jail '%s': '%s' has no block to keep %s in", name,
+				    file, param);
 	}
 	for (const char *l = before; *l;) {
 		const char *nl = strchr(l, '\n');

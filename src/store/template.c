@@ -183,7 +183,7 @@ static int fill_version(const struct lj_paths *paths, const struct store_templat
 	LJ_CLEANUP_FREE char *cache =
 		lj_xasprintf("%s/debs-%s-%s", paths->media_dir, suite, o->arch ? o->arch : "host");
 	LJ_CLEANUP_FREE char *include =
-		o->bare	     ? (o->include ? lj_xstrdup(o->include) : NULL)
+		o->bare      ? (o->include ? lj_xstrdup(o->include) : NULL)
 		: o->include ? lj_xasprintf("%s,%s", STORE_TEMPLATE_TOOLS, o->include)
 			     : lj_xstrdup(STORE_TEMPLATE_TOOLS);
 	struct store_bootstrap b = {

@@ -27,7 +27,7 @@ struct store_template_opts {
 	const char *variant; /* default minbase */
 	const char *mirror;  /* default: apt's */
 	const char *include;
-	bool bare;           /* --bare: without STORE_TEMPLATE_TOOLS */
+	bool bare; /* --bare: without STORE_TEMPLATE_TOOLS */
 	const char *arch;
 	const char *tarball; /* --from-tarball */
 	const char *dir;     /* --from-dir */

@@ -19,8 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	LJ_CLEANUP_FREE char *text = lj_xstrndup((const char *)data, size);
 	struct lj_idmap map = {0};
 	if (lj_idmap_parse(text, &map) == 0) {
-		if (map.base == 0 || map.count == 0 ||
-		    (uint64_t)map.base + map.count > UINT32_MAX)
+		if (map.base == 0 || map.count == 0 || (uint64_t)map.base + map.count > UINT32_MAX)
 			abort();
 	} else {
 		map = (struct lj_idmap){STORE_IDS_FIRST, LJ_IDMAP_COUNT};

@@ -759,11 +759,12 @@ def test_interrupted_creates_leave_nothing(debian, clean):
 
 
 def test_parallel_create_and_destroy(debian, clean):
-    """Five creates while five other jails are destroyed: a jail.conf.d file
+    """Ten creates while five other jails are destroyed: a jail.conf.d file
     that goes while another command reads the folder is no error, and every
     command succeeds."""
     old = [f"pd{i}" for i in range(5)]
-    new = [f"pc{i}" for i in range(5)]
+    # Ten at once: a claim once gave two of five the same range (see ids.c).
+    new = [f"pc{i}" for i in range(10)]
     for name in old:
         ok("create", name)
     env = dict(os.environ, LJAIL_ROOT=ROOT)

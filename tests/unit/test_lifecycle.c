@@ -147,11 +147,13 @@ struct start_failure {
 	const char *log;  /* the whole log of the failed start */
 };
 
-#define UNDO_CREATED "net_down j\ndestroy j\nexec.poststop\nexec.release\nrelease 1\nnet_sync running=0\n"
+#define UNDO_CREATED                                                                               \
+	"net_down j\ndestroy j\nexec.poststop\nexec.release\nrelease 1\nnet_sync running=0\n"
 
 static const struct start_failure start_failures[] = {
 	{NULL, "plan", "plan j\n"},
-	{"exec.prepare", NULL, "plan j\nexec.prepare\nexec.release\nrelease 0\nnet_sync running=0\n"},
+	{"exec.prepare", NULL,
+	 "plan j\nexec.prepare\nexec.release\nrelease 0\nnet_sync running=0\n"},
 	{"exec.prestart", NULL,
 	 "plan j\nexec.prepare\nexec.prestart\nexec.poststop\nexec.release\nrelease 0\n"
 	 "net_sync running=0\n"},
@@ -162,7 +164,8 @@ static const struct start_failure start_failures[] = {
 	 "plan j\nexec.prepare\nexec.prestart\ncreate j\nexec.created\ndestroy j\nexec.poststop\n"
 	 "exec.release\nrelease 1\nnet_sync running=0\n"},
 	{NULL, "net_up",
-	 "plan j\nexec.prepare\nexec.prestart\ncreate j\nexec.created\njid 1\nnet_up j\n" UNDO_CREATED},
+	 "plan j\nexec.prepare\nexec.prestart\ncreate j\nexec.created\njid 1\nnet_up "
+	 "j\n" UNDO_CREATED},
 	{NULL, "net_sync",
 	 "plan j\nexec.prepare\nexec.prestart\ncreate j\nexec.created\njid 1\nnet_up j\n"
 	 "net_sync running=1\n" UNDO_CREATED},
@@ -174,7 +177,8 @@ static const struct start_failure start_failures[] = {
 	 "net_sync running=1\nattach j\nexec.start\nattach j\ncommand\n" UNDO_CREATED},
 	{"exec.poststart", NULL,
 	 "plan j\nexec.prepare\nexec.prestart\ncreate j\nexec.created\njid 1\nnet_up j\n"
-	 "net_sync running=1\nattach j\nexec.start\nattach j\ncommand\nexec.poststart\n" UNDO_CREATED},
+	 "net_sync running=1\nattach j\nexec.start\nattach "
+	 "j\ncommand\nexec.poststart\n" UNDO_CREATED},
 	{NULL, "commit",
 	 "plan j\nexec.prepare\nexec.prestart\ncreate j\nexec.created\njid 1\nnet_up j\n"
 	 "net_sync running=1\nattach j\nexec.start\nattach j\ncommand\nexec.poststart\n"
@@ -302,15 +306,17 @@ static void test_stop_failures_after_the_end(void **state)
 	static const struct {
 		const char *hook, *call, *log;
 	} cases[] = {
-		{NULL, "destroy",
-		 "exec.prestop\nattach j\nexec.stop\nterm j\ndestroy j\n"},
+		{NULL, "destroy", "exec.prestop\nattach j\nexec.stop\nterm j\ndestroy j\n"},
 		{NULL, "net_sync",
-		 "exec.prestop\nattach j\nexec.stop\nterm j\nnet_down j\nrelease 1\nnet_sync running=0\n"},
+		 "exec.prestop\nattach j\nexec.stop\nterm j\nnet_down j\nrelease 1\nnet_sync "
+		 "running=0\n"},
 		{"exec.poststop", NULL,
-		 "exec.prestop\nattach j\nexec.stop\nterm j\nnet_down j\nrelease 1\nnet_sync running=0\n"
+		 "exec.prestop\nattach j\nexec.stop\nterm j\nnet_down j\nrelease 1\nnet_sync "
+		 "running=0\n"
 		 "exec.poststop\n"},
 		{"exec.release", NULL,
-		 "exec.prestop\nattach j\nexec.stop\nterm j\nnet_down j\nrelease 1\nnet_sync running=0\n"
+		 "exec.prestop\nattach j\nexec.stop\nterm j\nnet_down j\nrelease 1\nnet_sync "
+		 "running=0\n"
 		 "exec.poststop\nexec.release\n"},
 	};
 	for (size_t i = 0; i < LJ_ARRAY_SIZE(cases); i++) {

@@ -319,8 +319,19 @@ static void test_idmap_parse(void **state)
 	assert_int_equal(m.count, 65536);
 	assert_int_equal(lj_idmap_parse("4294901759:65536", &m), 0);
 	/* Host id 0 never; no wrap past 2^32 - 1 (the kernel's "no id"); whole numbers. */
-	static const char *const bad[] = {"0:65536", "1:0", "4294901760:65536", "-1:5", "1:-5",
-					  "1:2:3", ":5", "5:", "5", "", " 5:5", "5:5 ", "0x10:5",
+	static const char *const bad[] = {"0:65536",
+					  "1:0",
+					  "4294901760:65536",
+					  "-1:5",
+					  "1:-5",
+					  "1:2:3",
+					  ":5",
+					  "5:",
+					  "5",
+					  "",
+					  " 5:5",
+					  "5:5 ",
+					  "0x10:5",
 					  "99999999999999999999:1"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(lj_idmap_parse(bad[i], &m), -EINVAL);
@@ -332,7 +343,8 @@ static void test_userns_from_conf(void **state)
 	struct lj_jail j;
 	struct lj_error err = {0};
 	assert_int_equal(
-		model("j { path = /j; userns = new; userns.idmap = \"600000:1000\"; }", &j, &err), 0);
+		model("j { path = /j; userns = new; userns.idmap = \"600000:1000\"; }", &j, &err),
+		0);
 	assert_int_equal(j.idmap.base, 600000);
 	assert_int_equal(j.idmap.count, 1000);
 	lj_jail_release(&j);
@@ -390,8 +402,9 @@ static void test_cgroup_v2_writes(void **state)
 	assert_int_equal(mkdir(jail, 0755), 0);
 	t_write(parent, "cgroup.subtree_control", "");
 	t_write(jail, "cgroup.controllers", "cpu io memory pids\n");
-	static const char *const files[] = {"memory.max", "memory.swap.max", "pids.max", "cpu.max",
-					    "io.max", "cgroup.procs", "cpuset.cpus"};
+	static const char *const files[] = {"memory.max", "memory.swap.max", "pids.max",
+					    "cpu.max",    "io.max",          "cgroup.procs",
+					    "cpuset.cpus"};
 	for (size_t i = 0; i < LJ_ARRAY_SIZE(files); i++)
 		t_write(jail, files[i], "");
 	assert_int_equal(lx_cgroup_mode(root), LX_CGROUP_V2);
@@ -405,9 +418,11 @@ static void test_cgroup_v2_writes(void **state)
 	l.writeiops = 100;
 	struct lj_error err = {0};
 	assert_int_equal(lx_cgroup_make(root, "j", "ljail/j.0001", &l, "8:0", &err), 0);
-	static const char *const want[][2] = {
-		{"memory.max", "67108864"}, {"memory.swap.max", "0"}, {"pids.max", "40"},
-		{"cpu.max", "20000 100000"}, {"io.max", "8:0 rbps=1048576 wiops=100"}};
+	static const char *const want[][2] = {{"memory.max", "67108864"},
+					      {"memory.swap.max", "0"},
+					      {"pids.max", "40"},
+					      {"cpu.max", "20000 100000"},
+					      {"io.max", "8:0 rbps=1048576 wiops=100"}};
 	for (size_t i = 0; i < LJ_ARRAY_SIZE(want); i++) {
 		char *got = slurp(jail, want[i][0]);
 		if (!lj_str_eq(got, want[i][1]))
@@ -432,7 +447,8 @@ static void test_cgroup_v2_writes(void **state)
 	l = LJ_LIMITS_NONE;
 	l.maxproc = 10;
 	assert_true(lx_cgroup_make(root, "j", "ljail/j.0001", &l, NULL, &err) < 0);
-	assert_non_null(strstr(err.msg, "jail 'j': rctl maxproc: the host has no cgroup controller"));
+	assert_non_null(
+		strstr(err.msg, "jail 'j': rctl maxproc: the host has no cgroup controller"));
 	/* I/O limits need the disk. */
 	t_write(jail, "cgroup.controllers", "io\n");
 	l = LJ_LIMITS_NONE;
@@ -468,15 +484,15 @@ static void test_cgroup_parent(void **state)
 		char *leaf = lj_xasprintf("%s/ljail.supervisor", own);
 		assert_int_equal(mkdir(leaf, 0755), 0);
 		t_write(leaf, "cgroup.procs", "");
-		assert_int_equal(lx_cgroup_step_aside(root, "system.slice/ljail.service/ljail"),
-				 0);
+		assert_int_equal(lx_cgroup_step_aside(root, "system.slice/ljail.service/ljail"), 0);
 		char *procs = slurp(leaf, "cgroup.procs");
 		char pid[32];
 		snprintf(pid, sizeof(pid), "%d", (int)getpid());
 		assert_string_equal(procs, pid);
 		free(procs);
 		/* Run again from the supervisor leaf: the same parent. */
-		char *again = lx_cgroup_parent(root, "0::/system.slice/ljail.service/ljail.supervisor\n");
+		char *again =
+			lx_cgroup_parent(root, "0::/system.slice/ljail.service/ljail.supervisor\n");
 		assert_string_equal(again, p);
 		free(again);
 		free(leaf);

@@ -42,7 +42,8 @@ static void print_usage(const struct cli *cli, const char *name, const struct pl
 		if (rows[i].v < 0)
 			continue; /* the host does not count it */
 		if (cli->json)
-			printf("%s\"%s\": %" PRId64, first ? "" : ", ", rows[i].resource, rows[i].v);
+			printf("%s\"%s\": %" PRId64, first ? "" : ", ", rows[i].resource,
+			       rows[i].v);
 		else
 			printf("%s=%" PRId64 "\n", rows[i].resource, rows[i].v);
 		first = false;

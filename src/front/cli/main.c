@@ -13,7 +13,8 @@
 
 const struct cli_command cli_commands[] = {
 	{"start", cli_cmd_start, "start [-a [--boot]] [NAME...]",
-	 "create and start jails, as jail -c (-a: every configured jail; --boot: those marked boot)"},
+	 "create and start jails, as jail -c (-a: every configured jail; --boot: those marked "
+	 "boot)"},
 	{"stop", cli_cmd_stop, "stop [-a] [NAME...]", "stop and remove jails, as jail -r"},
 	{"restart", cli_cmd_restart, "restart [-a] [NAME...]", "stop jails and start them again"},
 	{"list", cli_cmd_list, "list [-a | -v] [-n] [-j JAIL [PARAM...]]",

@@ -48,7 +48,8 @@ int plat_jail_idmap(struct plat_jail *pj, struct lj_idmap *map, struct lj_error 
 	if (n != 3 || inside != 0 || lx_process_starttime(pj->pid) != pj->starttime)
 		return lj_error_set(err, ESRCH, "jail '%s' is not running", pj->name);
 	/* The host's own namespace maps all ids to themselves. */
-	*map = base == 0 ? (struct lj_idmap){0, 0} : (struct lj_idmap){(uint32_t)base, (uint32_t)count};
+	*map = base == 0 ? (struct lj_idmap){0, 0}
+			 : (struct lj_idmap){(uint32_t)base, (uint32_t)count};
 	return 0;
 }
 

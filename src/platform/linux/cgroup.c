@@ -14,8 +14,7 @@
 #include <unistd.h>
 
 /* The v1 hierarchies a jail's cgroup is made in, where the host has them. */
-static const char *const v1_controllers[] = {"memory", "pids",  "cpu",
-					     "cpuacct", "blkio", "cpuset"};
+static const char *const v1_controllers[] = {"memory", "pids", "cpu", "cpuacct", "blkio", "cpuset"};
 
 static bool exists(const char *path)
 {
@@ -121,7 +120,8 @@ static size_t cgroup_dirs(const char *fsroot, const char *rel, char *dirs[], siz
 	switch (lx_cgroup_mode(fsroot)) {
 	case LX_CGROUP_V1:
 		for (size_t i = 0; i < LJ_ARRAY_SIZE(v1_controllers) && n < max; i++) {
-			LJ_CLEANUP_FREE char *top = lj_xasprintf("%s/%s", fsroot, v1_controllers[i]);
+			LJ_CLEANUP_FREE char *top =
+				lj_xasprintf("%s/%s", fsroot, v1_controllers[i]);
 			LJ_CLEANUP_FREE char *procs = lj_xasprintf("%s/cgroup.procs", top);
 			if (exists(procs))
 				dirs[n++] = lj_xasprintf("%s/%s", top, rel);
@@ -221,8 +221,8 @@ static int apply(const char *jail, const struct limit_write *w, size_t n, struct
 
 #define ADD(res, d, f, ...)                                                                        \
 	do {                                                                                       \
-		w[n] = (struct limit_write){.resource = res, .dir = d, .file = f};               \
-		snprintf(w[n].value, sizeof(w[n].value), __VA_ARGS__);                           \
+		w[n] = (struct limit_write){.resource = res, .dir = d, .file = f};                 \
+		snprintf(w[n].value, sizeof(w[n].value), __VA_ARGS__);                             \
 		n++;                                                                               \
 	} while (0)
 
@@ -316,8 +316,9 @@ static int write_limits(const char *fsroot, const char *jail, char *dirs[], size
 			const struct lj_limits *limits, const char *disk, struct lj_error *err)
 {
 	struct limit_write w[16];
-	size_t nw = lx_cgroup_mode(fsroot) == LX_CGROUP_V2 ? v2_writes(dirs[0], limits, disk, w)
-							    : v1_writes(fsroot, dirs, n, limits, disk, w);
+	size_t nw = lx_cgroup_mode(fsroot) == LX_CGROUP_V2
+			    ? v2_writes(dirs[0], limits, disk, w)
+			    : v1_writes(fsroot, dirs, n, limits, disk, w);
 	return apply(jail, w, nw, err);
 }
 
@@ -378,13 +379,14 @@ int lx_cgroup_pin(const char *fsroot, const char *jail, const char *rel, const c
 {
 	char *dirs[LJ_ARRAY_SIZE(v1_controllers)];
 	size_t n = cgroup_dirs(fsroot, rel, dirs, LJ_ARRAY_SIZE(dirs));
-	const char *dir = lx_cgroup_mode(fsroot) == LX_CGROUP_V2 ? (n ? dirs[0] : NULL)
-								  : v1_dir(fsroot, dirs, n, "cpuset");
+	const char *dir = lx_cgroup_mode(fsroot) == LX_CGROUP_V2
+				  ? (n ? dirs[0] : NULL)
+				  : v1_dir(fsroot, dirs, n, "cpuset");
 	int rc = dir ? write_file(dir, "cpuset.cpus", cpus) : -ENOTSUP;
 	if (rc < 0)
 		lj_error_set(err, -rc, "jail '%s': cpuset.cpus '%s': %s%s", jail, cpus,
 			     strerror(-rc),
-			     rc == -EINVAL ? " (CPUs the host does not have?)"
+			     rc == -EINVAL    ? " (CPUs the host does not have?)"
 			     : rc == -ENOTSUP ? " (the host has no cpuset controller)"
 					      : "");
 	free_dirs(dirs, n);
@@ -465,7 +467,8 @@ int lx_cgroup_disk(const char *path, char *out, size_t len)
 	} else {
 		snprintf(link, sizeof(link), "/sys/dev/block/%u:%u", maj, min);
 		if (!exists(link))
-			return -ENODEV; /* not a block device: tmpfs, overlay, a network file system */
+			return -ENODEV; /* not a block device: tmpfs, overlay, a network file system
+					 */
 	}
 	snprintf(out, len, "%u:%u", maj, min);
 	return 0;

@@ -154,8 +154,8 @@ _Noreturn static void send_and_exit(int report, pid_t pid, const struct lj_error
 }
 
 /* Stage two: the jail's init, pid 1 of its namespace. */
-_Noreturn static void jail_child(const struct plat_jail *pj, const struct plat_run *run,
-				 int report, int go)
+_Noreturn static void jail_child(const struct plat_jail *pj, const struct plat_run *run, int report,
+				 int go)
 {
 	const struct lj_jail *j = pj->j;
 	struct lj_error err = {0};
@@ -299,7 +299,8 @@ static int make_cgroup(struct plat_jail *pj, struct lj_error *err)
 	*strrchr(parent, '/') = '\0';
 	int aside = lx_cgroup_step_aside(LX_CGROUP_FS, parent);
 	if (aside < 0)
-		return lj_error_set(err, -aside, "jail '%s': moving ljail beside its jails' cgroups: %s",
+		return lj_error_set(err, -aside,
+				    "jail '%s': moving ljail beside its jails' cgroups: %s",
 				    j->name, strerror(-aside));
 	const struct lj_limits *l = &j->limits;
 	char disk[32];
@@ -317,8 +318,8 @@ static int make_cgroup(struct plat_jail *pj, struct lj_error *err)
 		pj->disk = lj_xstrdup(disk); /* for live changes */
 	}
 	int rc = lx_cgroup_make(LX_CGROUP_FS, j->name, pj->cgroup, l, on, err);
-	if (rc == 0 && j->cpus && (rc = lx_cgroup_pin(LX_CGROUP_FS, j->name, pj->cgroup, j->cpus,
-						       err)) < 0)
+	if (rc == 0 && j->cpus &&
+	    (rc = lx_cgroup_pin(LX_CGROUP_FS, j->name, pj->cgroup, j->cpus, err)) < 0)
 		lx_cgroup_remove(LX_CGROUP_FS, pj->cgroup);
 	return rc;
 }

@@ -59,8 +59,8 @@ static int bind_nodes(int dev, int ruleset)
 		const struct devnode *d = &devnodes[i];
 		if (ruleset < d->min_ruleset)
 			continue;
-		LJ_CLEANUP_CLOSE int node = open_tree(AT_FDCWD, host_node(d),
-						      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		LJ_CLEANUP_CLOSE int node =
+			open_tree(AT_FDCWD, host_node(d), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 		struct stat st;
 		/* Only the very device the ruleset names, whatever the host put there. */
 		if (node < 0 || fstat(node, &st) < 0)

@@ -111,10 +111,11 @@ void lj_doctor_host(struct lj_doctor *d, const char *store_dir)
 	/* Where jails' cgroups and their rctl limits go: v2 first, v1 on hybrid hosts. */
 	enum lx_cgroup_mode mode = lx_cgroup_mode(LX_CGROUP_FS);
 	report(d, mode != LX_CGROUP_NONE,
-	       mode == LX_CGROUP_V2   ? "host: cgroups for jails and rctl: v2 (the unified hierarchy)"
-	       : mode == LX_CGROUP_V1 ? "host: cgroups for jails and rctl: v1 (controllers on hierarchies "
-					"of their own, a hybrid host)"
-				      : "host: cgroups for jails and rctl",
+	       mode == LX_CGROUP_V2 ? "host: cgroups for jails and rctl: v2 (the unified hierarchy)"
+	       : mode == LX_CGROUP_V1
+		       ? "host: cgroups for jails and rctl: v1 (controllers on hierarchies "
+			 "of their own, a hybrid host)"
+		       : "host: cgroups for jails and rctl",
 	       "no cgroup controllers are mounted at " LX_CGROUP_FS,
 	       "mount cgroup2 on /sys/fs/cgroup (systemd does on Debian 12)");
 	report(d, lj_have_program("mmdebstrap") || lj_have_program("debootstrap"),
@@ -296,7 +297,7 @@ void lj_doctor_inside(struct lj_doctor *d, const struct lj_user *u, bool own_net
 	bool is_gw;
 	struct in_addr to = ping_target(own_net, &is_gw);
 	snprintf(what, sizeof(what), "jail, as %s: ping %s (%s)", u->name, inet_ntoa(to),
-		 is_gw	  ? "the default router"
+		 is_gw     ? "the default router"
 		 : own_net ? "no default route; loopback"
 			   : "the host's stack; loopback");
 	report(d, check_icmp(to, why, sizeof(why)) == 0, what, why,

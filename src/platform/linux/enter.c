@@ -37,8 +37,7 @@ int lj_enter(int pidfd, uint64_t caps, const void *seccomp, size_t seccomp_len, 
 	if (setns(pidfd, flags) < 0)
 		return lj_error_set(err, errno, "jail '%s': entering its namespaces: %s", jail,
 				    strerror(errno));
-	if (own_ids && (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 ||
-			setresuid(0, 0, 0) < 0))
+	if (own_ids && (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
 		return lj_error_set(err, errno, "jail '%s': becoming its root: %s", jail,
 				    strerror(errno));
 	/*

@@ -53,8 +53,7 @@ int lj_mount_new(const char *fstype, const char *const *options, unsigned attrs,
  * (enforce_statfs = 2 is what ljail maps). The names are looked up at mount
  * time, so they stand for the folders themselves.
  */
-int lj_mount_overlay(const char *lower, const char *upper, int userns, unsigned attrs,
-		     int *mntfd)
+int lj_mount_overlay(const char *lower, const char *upper, int userns, unsigned attrs, int *mntfd)
 {
 	LJ_CLEANUP_FREE char *parent = lj_xstrdup(upper);
 	char *slash = strrchr(parent, '/');
@@ -162,11 +161,10 @@ int lj_mounts_root(const struct lj_jail *j, int userns, int *rootfd, struct lj_e
 		 */
 		struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP,
 					  .userns_fd = (uint64_t)userns};
-		if (userns >= 0 && mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
-						 sizeof(attr)) < 0)
+		if (userns >= 0 &&
+		    mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
 			return lj_error_set(err, errno, "jail '%s': idmapped mount of '%s': %s%s",
-					    j->name, j->path, strerror(errno),
-					    idmap_hint(errno));
+					    j->name, j->path, strerror(errno), idmap_hint(errno));
 	}
 	/*
 	 * nodev on the whole tree: device nodes that came with the jail's files
@@ -313,8 +311,8 @@ static int mount_cgroups(int sysfd)
 	}
 	static const char *const opts[] = {"mode=0755", "size=64k", NULL};
 	LJ_CLEANUP_CLOSE int dir = -1;
-	int rc = lj_mount_new("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
-			      &dir);
+	int rc = lj_mount_new("tmpfs", opts,
+			      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &dir);
 	if (rc < 0 || (rc = lj_mount_attach(dir, target)) < 0)
 		return rc;
 	static const char *const own[] = {"memory", "pids", "cpu", "cpuacct", "blkio", "cpuset"};
@@ -334,8 +332,8 @@ static int mount_cgroups(int sysfd)
 
 static int mount_sysfs(const struct lj_jail *j, int targetfd)
 {
-	const unsigned ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-			    MOUNT_ATTR_NOEXEC;
+	const unsigned ro =
+		MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 	LJ_CLEANUP_CLOSE int mnt = -1;
 	/* Read-only always: sysfs writes act on the host's devices and kernel. */
 	int rc = lj_mount_new("sysfs", NULL, ro, &mnt);
@@ -346,7 +344,8 @@ static int mount_sysfs(const struct lj_jail *j, int targetfd)
 	 * would be, which shows the same.
 	 */
 	if (rc == -EPERM && j->idmap.count && !j->own_net) {
-		mnt = open_tree(AT_FDCWD, "/sys", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+		mnt = open_tree(AT_FDCWD, "/sys",
+				OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 		rc = mnt < 0 ? -errno : set_attrs(mnt, ro, true);
 	}
 	if (rc < 0 || (rc = lj_mount_attach(mnt, targetfd)) < 0)
@@ -356,8 +355,8 @@ static int mount_sysfs(const struct lj_jail *j, int targetfd)
 	 * empty folders there. Hidden alike, so neither shows the host's
 	 * cgroups, BPF objects or kernel debugging files.
 	 */
-	static const char *const hidden[] = {"firmware",      "fs/bpf",          "fs/pstore",
-					     "kernel/debug",  "kernel/tracing",  "kernel/security",
+	static const char *const hidden[] = {"firmware",     "fs/bpf",         "fs/pstore",
+					     "kernel/debug", "kernel/tracing", "kernel/security",
 					     "kernel/config"};
 	for (size_t i = 0; i < LJ_ARRAY_SIZE(hidden) && rc == 0; i++)
 		rc = mask_path(mnt, hidden[i], true);
@@ -626,20 +625,21 @@ int lj_mounts_idmapped(const struct lj_jail *j, int userns, int rootfd, struct l
 		 * jail's root writes here is the host's root's on disk, which is
 		 * what "idmap" asks for (see THREAT MODEL in ljail(8)).
 		 */
-		LJ_CLEANUP_CLOSE int mnt = open_tree(AT_FDCWD, m->source,
-						     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+		LJ_CLEANUP_CLOSE int mnt = open_tree(
+			AT_FDCWD, m->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 		struct mount_attr attr = {
 			.attr_set = MOUNT_ATTR_IDMAP | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
 				    (m->readonly ? MOUNT_ATTR_RDONLY : 0),
 			.userns_fd = (uint64_t)userns,
 		};
 		int rc = mnt < 0 ? -errno : 0;
-		if (rc == 0 && mount_setattr(mnt, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
-					     sizeof(attr)) < 0)
+		if (rc == 0 &&
+		    mount_setattr(mnt, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
 			rc = -errno;
 		struct stat st;
 		bool file = rc == 0 && fstat(mnt, &st) == 0 && !S_ISDIR(st.st_mode);
-		LJ_CLEANUP_CLOSE int target = rc < 0 ? rc : lj_open_in_root(rootfd, m->target, O_PATH, 0);
+		LJ_CLEANUP_CLOSE int target =
+			rc < 0 ? rc : lj_open_in_root(rootfd, m->target, O_PATH, 0);
 		if (target == -ENOENT) {
 			int made = make_target(rootfd, m->target, file);
 			target = made < 0 ? made : lj_open_in_root(rootfd, m->target, O_PATH, 0);
@@ -649,7 +649,8 @@ int lj_mounts_idmapped(const struct lj_jail *j, int userns, int rootfd, struct l
 		if (rc == 0)
 			rc = lj_mount_attach(mnt, target);
 		if (rc < 0)
-			return lj_error_set(err, -rc, "jail '%s': %s: idmapped nullfs of '%s' on '%s': %s%s",
+			return lj_error_set(err, -rc,
+					    "jail '%s': %s: idmapped nullfs of '%s' on '%s': %s%s",
 					    j->name, m->where, m->source, m->target, strerror(-rc),
 					    idmap_hint(-rc));
 	}

@@ -55,8 +55,7 @@ int lj_mount_attach(int mntfd, int targetfd);
  * is upper's sibling named work. With userns (an fd, or -1), lower is
  * idmapped to it.
  */
-int lj_mount_overlay(const char *lower, const char *upper, int userns, unsigned attrs,
-		     int *mntfd);
+int lj_mount_overlay(const char *lower, const char *upper, int userns, unsigned attrs, int *mntfd);
 
 /* A new detached mount of a kernel file system with mount attributes. */
 int lj_mount_new(const char *fstype, const char *const *options, unsigned attrs, int *mntfd);

@@ -89,8 +89,8 @@ int plat_net_sync(const struct lj_paths *paths, struct plat_jail *const *running
 	unlink(file);
 	if (rc == 0 && status != 0)
 		rc = lj_error_set(err, EIO,
-				  "nft could not apply ljail's NAT table %s (exit status %d)", table,
-				  status);
+				  "nft could not apply ljail's NAT table %s (exit status %d)",
+				  table, status);
 	if (rc == 0 && nsub) {
 		/* Masquerading needs forwarding; ljail turns it on and leaves it on. */
 		int ff = open("/proc/sys/net/ipv4/ip_forward", O_WRONLY | O_CLOEXEC);

@@ -78,8 +78,8 @@ static int mount_tree(const char *root, const char *lower, const char *upper, in
 						      MOUNT_ATTR_NOSUID,
 					  .userns_fd = (uint64_t)userns};
 		mnt = open_tree(AT_FDCWD, root, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-		if (mnt < 0 || mount_setattr(mnt, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
-					     sizeof(attr)) < 0)
+		if (mnt < 0 ||
+		    mount_setattr(mnt, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
 			rc = -errno;
 	} else {
 		return 0;

@@ -90,8 +90,8 @@ int lx_userns_make(const struct lj_idmap *map, int *nsfd, struct lj_error *err)
 
 int lx_userns_join(int nsfd)
 {
-	if (setns(nsfd, CLONE_NEWUSER) < 0 || setgroups(0, NULL) < 0 ||
-	    setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+	if (setns(nsfd, CLONE_NEWUSER) < 0 || setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 ||
+	    setresuid(0, 0, 0) < 0)
 		return -errno;
 	return 0;
 }
@@ -114,7 +114,8 @@ int lx_userns_act_as_root(const struct lj_idmap *map)
 	 */
 	setfsgid(map->base);
 	setfsuid(map->base);
-	if ((uint32_t)setfsuid((uid_t)-1) != map->base || (uint32_t)setfsgid((gid_t)-1) != map->base)
+	if ((uint32_t)setfsuid((uid_t)-1) != map->base ||
+	    (uint32_t)setfsgid((gid_t)-1) != map->base)
 		return -EPERM;
 	cap_t caps = cap_get_proc();
 	if (!caps)
