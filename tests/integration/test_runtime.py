@@ -1430,3 +1430,41 @@ def test_cpuset_cpus_pins_the_jail(lj, mode):
     lj.config(basic(extra='cpuset.cpus = "4095";'))
     assert "cpuset.cpus '4095'" in lj.fails("start", "t1")
     assert lj.states() == []
+
+
+def test_cgroup_v2_jails_are_born_in_their_cgroup(lj):
+    """cgroup v2, for real: this host mounts the unified hierarchy (without
+    controllers) beside its v1 ones; in a private mount namespace with it at
+    /sys/fs/cgroup, ljail takes the v2 path. The init and exec's processes
+    are cloned straight into the jail's cgroup (CLONE_INTO_CGROUP, nothing
+    moved), see it as their root, and stop removes it."""
+    unified = "/sys/fs/cgroup/unified"
+    if not os.path.exists(f"{unified}/cgroup.procs"):
+        unified = "/sys/fs/cgroup"
+    lj.config(basic())
+    run = lj.run_dir()
+    script = f"""
+set -e
+mount -t cgroup2 none /sys/fs/cgroup
+trap '"{LJAIL}" stop -q t1 || true' EXIT
+"{LJAIL}" start -q t1
+rel=$(sed -n 's/^plat.cgroup=//p' "{run}/t1.state")
+pid=$(sed -n 's/^plat.pid=//p' "{run}/t1.state")
+echo "rel=$rel"
+echo "init=$(grep '^0::' /proc/$pid/cgroup)"
+echo "inside=$("{LJAIL}" exec t1 grep '^0::' /proc/self/cgroup)"
+strace -f -e trace=clone3,openat -o "{lj.base}/exec.trace" "{LJAIL}" exec t1 true
+"{LJAIL}" stop -q t1
+test ! -e "/sys/fs/cgroup/$rel" && echo removed
+"""
+    p = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", script],
+                       capture_output=True, text=True, timeout=120,
+                       env=dict(os.environ, LJAIL_ROOT=str(lj.R)))
+    out = dict(line.split("=", 1) for line in p.stdout.splitlines() if "=" in line)
+    assert p.returncode == 0, (p.stdout, p.stderr)
+    rel = out["rel"]
+    assert out["init"] == f"0::/{rel}" and out["inside"] == "0::/", out
+    assert "removed" in p.stdout
+    assert not os.path.exists(f"{unified}/{rel}")
+    trace = (lj.base / "exec.trace").read_text()
+    assert "CLONE_INTO_CGROUP" in trace and "cgroup.procs" not in trace, trace

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/spawn.h"
+#include "platform/linux/cgroup.h"
 #include "platform/linux/enter.h"
 #include "platform/linux/handle.h"
 #include "platform/linux/users.h"
@@ -202,7 +203,7 @@ static void pass_on(int sig)
 
 /* In the helper: join the jail, run the command as u, wait, and pass its status on. */
 _Noreturn static void helper(struct plat_jail *pj, const struct lj_user *u,
-			     const struct plat_command *cmd, int sock)
+			     const struct plat_command *cmd, int sock, bool in_cgroup)
 {
 	/*
 	 * Nothing of ljail's goes along, above all not the pipe that keeps a
@@ -212,7 +213,7 @@ _Noreturn static void helper(struct plat_jail *pj, const struct lj_user *u,
 	lj_close_fds_except(keep, LJ_ARRAY_SIZE(keep));
 	struct lj_error e = {0};
 	/* The jail's cgroup and limits, as its other processes have them. */
-	int rc = lx_join_limits(pj);
+	int rc = lx_join_limits(pj, in_cgroup);
 	if (rc < 0) {
 		fprintf(stderr, "ljail: jail '%s': its cgroup and limits: %s\n", pj->name,
 			strerror(-rc));
@@ -278,12 +279,12 @@ pid_t plat_attach(struct plat_jail *pj, const struct plat_command *cmd, struct l
 		lj_user_release(&found);
 		return lj_error_set(err, e, "jail '%s': socketpair: %s", pj->name, strerror(e));
 	}
-	fflush(NULL);
-	pid_t pid = fork();
+	bool in_cgroup;
+	pid_t pid = lx_cgroup_fork(LX_CGROUP_FS, pj->cgroup, &in_cgroup);
 	if (pid == 0) {
 		if (sv[0] >= 0)
 			close(sv[0]);
-		helper(pj, u, cmd, sv[1]);
+		helper(pj, u, cmd, sv[1], in_cgroup);
 	}
 	int e = errno;
 	lj_user_release(&found);

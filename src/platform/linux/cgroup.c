@@ -4,11 +4,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <linux/sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
@@ -391,6 +394,43 @@ int lx_cgroup_pin(const char *fsroot, const char *jail, const char *rel, const c
 					      : "");
 	free_dirs(dirs, n);
 	return rc;
+}
+
+int lx_cgroup_v2_dir(const char *fsroot, const char *rel)
+{
+	if (!rel || lx_cgroup_mode(fsroot) != LX_CGROUP_V2)
+		return -1;
+	LJ_CLEANUP_FREE char *path = lj_xasprintf("%s/%s", fsroot, rel);
+	return open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+pid_t lx_cgroup_fork(const char *fsroot, const char *rel, bool *placed)
+{
+	*placed = false;
+	int dir = lx_cgroup_v2_dir(fsroot, rel);
+	fflush(NULL);
+	if (dir < 0)
+		return fork();
+	struct clone_args args = {
+		.flags = CLONE_INTO_CGROUP,
+		.exit_signal = SIGCHLD,
+		.cgroup = (uint64_t)dir,
+	};
+	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	int e = errno;
+	if (pid == 0) {
+		close(dir);
+		*placed = true;
+		return 0;
+	}
+	close(dir);
+	if (pid < 0 && (e == ENOSYS || e == E2BIG || e == EINVAL)) {
+		/* A kernel before 5.7: the child moves itself instead. */
+		return fork();
+	}
+	*placed = pid > 0;
+	errno = e;
+	return pid;
 }
 
 int lx_cgroup_enter(const char *fsroot, const char *rel, pid_t pid)

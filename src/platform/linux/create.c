@@ -192,7 +192,7 @@ _Noreturn static void jail_child(const struct plat_jail *pj, const struct plat_r
  * the host's. Its child, the jail's init, is ljail's child (CLONE_PARENT).
  */
 _Noreturn static void first_stage(const struct plat_jail *pj, const struct plat_run *run,
-				  int report, int go, int userns)
+				  int report, int go, int userns, bool in_cgroup)
 {
 	const struct lj_jail *j = pj->j;
 	struct lj_error err = {0};
@@ -203,7 +203,7 @@ _Noreturn static void first_stage(const struct plat_jail *pj, const struct plat_
 	 * have starts there; its cgroup namespace, made below, then has it as
 	 * its root, and the jail sees no way out of it.
 	 */
-	int limits = lx_join_limits(pj);
+	int limits = lx_join_limits(pj, in_cgroup);
 	if (limits < 0) {
 		lj_error_set(&err, -limits, "jail '%s': its cgroup and limits: %s", j->name,
 			     strerror(-limits));
@@ -351,9 +351,27 @@ static int run_stages(struct plat_jail *pj, const struct plat_run *run, int user
 		close_pair(report);
 		return lj_error_set(err, errno, "jail '%s': pipe: %s", j->name, strerror(errno));
 	}
-	struct clone_args args = {.flags = CLONE_NEWNS, .exit_signal = SIGCHLD};
+	/*
+	 * On v2 the first stage is born in the jail's cgroup, and the init
+	 * with it: nothing is moved, which costs a wait for an RCU grace
+	 * period each time (lx_cgroup_fork).
+	 */
+	LJ_CLEANUP_CLOSE int cgroup = lx_cgroup_v2_dir(LX_CGROUP_FS, pj->cgroup);
+	struct clone_args args = {
+		.flags = CLONE_NEWNS | (cgroup >= 0 ? CLONE_INTO_CGROUP : 0),
+		.exit_signal = SIGCHLD,
+		.cgroup = cgroup >= 0 ? (uint64_t)cgroup : 0,
+	};
 	fflush(NULL);
 	pid_t first = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (first < 0 && cgroup >= 0) {
+		/* A kernel without CLONE_INTO_CGROUP (before 5.7): the stage moves itself. */
+		args.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
+		args.cgroup = 0;
+		close(cgroup);
+		cgroup = -1;
+		first = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	}
 	if (first < 0) {
 		int e = errno;
 		close_pair(report);
@@ -364,7 +382,7 @@ static int run_stages(struct plat_jail *pj, const struct plat_run *run, int user
 	if (first == 0) {
 		close(report[0]);
 		close(go[1]);
-		first_stage(pj, run, report[1], go[0], userns);
+		first_stage(pj, run, report[1], go[0], userns, cgroup >= 0);
 	}
 	close(report[1]);
 	close(go[0]);

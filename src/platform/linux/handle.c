@@ -214,9 +214,9 @@ int plat_limit(struct plat_jail *pj, const struct lj_limits *limits, struct lj_e
 	return rc;
 }
 
-int lx_join_limits(const struct plat_jail *pj)
+int lx_join_limits(const struct plat_jail *pj, bool in_cgroup)
 {
-	int rc = pj->cgroup ? lx_cgroup_enter(LX_CGROUP_FS, pj->cgroup, 0) : 0;
+	int rc = pj->cgroup && !in_cgroup ? lx_cgroup_enter(LX_CGROUP_FS, pj->cgroup, 0) : 0;
 	if (rc < 0)
 		return rc;
 	struct rlimit nofile = {(rlim_t)pj->openfiles, (rlim_t)pj->openfiles};

@@ -46,9 +46,10 @@ int lx_kill_init(int pidfd, struct lj_error *err);
 int lx_open_netns(pid_t pid);
 
 /*
- * Puts the calling process where the jail's processes are: its cgroup and
- * its limits (before it joins the jail's namespaces, as the host's root).
+ * Puts the calling process where the jail's processes are: its cgroup
+ * (unless it was forked into it: in_cgroup) and its limits, before it
+ * joins the jail's namespaces, as the host's root.
  */
-int lx_join_limits(const struct plat_jail *pj);
+int lx_join_limits(const struct plat_jail *pj, bool in_cgroup);
 
 #endif
