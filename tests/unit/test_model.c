@@ -385,6 +385,20 @@ static char *slurp(const char *dir, const char *name)
 	return lj_xstrdup(buf);
 }
 
+/* A folder for the test's own cgroup tree, removed even when the test fails. */
+static int with_tree(void **state)
+{
+	*state = t_tmpdir();
+	return 0;
+}
+
+static int remove_tree(void **state)
+{
+	t_rmtree(*state);
+	free(*state);
+	return 0;
+}
+
 /*
  * cgroup v2, which this host cannot run end to end (its unified tree has no
  * controllers): the files a jail's limits become, in a tree made here as the
@@ -392,8 +406,7 @@ static char *slurp(const char *dir, const char *name)
  */
 static void test_cgroup_v2_writes(void **state)
 {
-	(void)state;
-	char *root = t_tmpdir();
+	const char *root = *state;
 	t_write(root, "cgroup.controllers", "cpuset cpu io memory pids\n");
 	t_write(root, "cgroup.subtree_control", "");
 	char *jail = lj_xasprintf("%s/ljail/j.0001", root);
@@ -454,8 +467,6 @@ static void test_cgroup_v2_writes(void **state)
 	l = LJ_LIMITS_NONE;
 	l.readbps = 1;
 	assert_true(lx_cgroup_make(root, "j", "ljail/j.0001", &l, NULL, &err) < 0);
-	t_rmtree(root);
-	free(root);
 	free(jail);
 	free(parent);
 }
@@ -463,8 +474,7 @@ static void test_cgroup_v2_writes(void **state)
 /* Under systemd with Delegate=yes, jails go inside the service's cgroup. */
 static void test_cgroup_parent(void **state)
 {
-	(void)state;
-	char *root = t_tmpdir();
+	const char *root = *state;
 	t_write(root, "cgroup.controllers", "cpu io memory pids\n");
 	char *svc = lj_xasprintf("%s/system.slice", root);
 	assert_int_equal(mkdir(svc, 0755), 0);
@@ -505,8 +515,6 @@ static void test_cgroup_parent(void **state)
 	p = lx_cgroup_parent(root, self);
 	assert_string_equal(p, "ljail");
 	free(p);
-	t_rmtree(root);
-	free(root);
 	free(svc);
 	free(own);
 	free(mem);
@@ -542,8 +550,8 @@ int main(void)
 		cmocka_unit_test(test_idmap_parse),
 		cmocka_unit_test(test_userns_from_conf),
 		cmocka_unit_test(test_subid_overlaps),
-		cmocka_unit_test(test_cgroup_v2_writes),
-		cmocka_unit_test(test_cgroup_parent),
+		cmocka_unit_test_setup_teardown(test_cgroup_v2_writes, with_tree, remove_tree),
+		cmocka_unit_test_setup_teardown(test_cgroup_parent, with_tree, remove_tree),
 		cmocka_unit_test(test_meta_roundtrip),
 		cmocka_unit_test(test_subnet),
 		cmocka_unit_test(test_hosts_edit),
