@@ -129,8 +129,69 @@ int rt_running_list(const struct lj_paths *paths, struct rt_running **out, size_
 }
 
 /* The jids of the other jails: running, or being started by an ljail that holds its lock. */
-static long *jids_in_use(const struct lj_paths *paths, const char *self, size_t *count)
+/* A state's parameter's values, or NULL. */
+static const struct lj_state_param *state_param(const struct lj_state *s, const char *name)
 {
+	for (size_t i = 0; i < s->nparams; i++)
+		if (lj_str_eq(s->params[i].name, name))
+			return &s->params[i];
+	return NULL;
+}
+
+/* The bridge a jail's interface joins, as vnet.bridge or interface say: NULL for none. */
+static const char *state_bridge(const struct lj_state *s)
+{
+	const struct lj_state_param *p = state_param(s, "vnet.bridge");
+	if (!p || !p->nvalues)
+		p = state_param(s, "interface");
+	return p && p->nvalues ? p->values[p->nvalues - 1] : NULL;
+}
+
+/* "IFACE|ADDR/PREFIX" or "ADDR/PREFIX" as the address alone, in buf. */
+static const char *bare_address(const char *v, char *buf, size_t len)
+{
+	const char *bar = strchr(v, '|');
+	snprintf(buf, len, "%s", bar ? bar + 1 : v);
+	buf[strcspn(buf, "/")] = '\0';
+	return buf;
+}
+
+/*
+ * An address a and b both have on one bridge (the same segment): copied to
+ * out, or NULL. Two jails with one address on a bridge break each other.
+ */
+static const char *address_clash(const struct lj_state *a, const struct lj_state *b, char *out,
+				 size_t len)
+{
+	const char *ba = state_bridge(a), *bb = state_bridge(b);
+	if (!ba || !bb || !lj_str_eq(ba, bb))
+		return NULL;
+	static const char *const families[] = {"ip4.addr", "ip6.addr"};
+	for (size_t f = 0; f < 2; f++) {
+		const struct lj_state_param *pa = state_param(a, families[f]);
+		const struct lj_state_param *pb = state_param(b, families[f]);
+		for (size_t i = 0; pa && pb && i < pa->nvalues; i++)
+			for (size_t k = 0; k < pb->nvalues; k++) {
+				char x[128], y[128];
+				if (lj_str_eq(bare_address(pa->values[i], x, sizeof(x)),
+					      bare_address(pb->values[k], y, sizeof(y)))) {
+					snprintf(out, len, "%s", x);
+					return out;
+				}
+			}
+	}
+	return NULL;
+}
+
+/*
+ * The jids of the other live jails; and when one has an address of s on the
+ * same bridge, its name in *clash_name (freed by the caller) and the address
+ * in clash_addr.
+ */
+static long *jids_in_use(const struct lj_paths *paths, const struct lj_state *s, size_t *count,
+			 char **clash_name, char *clash_addr, size_t clash_len)
+{
+	const char *self = s->name;
 	char **names;
 	size_t n, cap = 0;
 	long *jids = NULL;
@@ -150,8 +211,12 @@ static long *jids_in_use(const struct lj_paths *paths, const char *self, size_t 
 		if (!lj_str_eq(names[i], self) && rt_probe(paths, names[i], &r, &ignored) == 0 &&
 		    r.status != RT_NONE) {
 			/* A starting jail may have no processes yet: its lock holds its jid. */
-			if (r.pj || (r.state.phase == LJ_PHASE_STARTING && held))
+			if (r.pj || (r.state.phase == LJ_PHASE_STARTING && held)) {
 				*LJ_VEC_PUSH(jids, *count, cap) = r.state.jid;
+				if (!*clash_name &&
+				    address_clash(s, &r.state, clash_addr, clash_len))
+					*clash_name = lj_xstrdup(r.state.name);
+			}
 			rt_running_close(&r);
 		}
 		free(names[i]);
@@ -178,7 +243,14 @@ int rt_claim(const struct lj_paths *paths, struct lj_state *s, struct lj_error *
 	if ((rc = lj_state_lock_file(file, &fd, err)) < 0)
 		return rc;
 	size_t n;
-	LJ_CLEANUP_FREE long *jids = jids_in_use(paths, s->name, &n);
+	LJ_CLEANUP_FREE char *clash = NULL;
+	char addr[128] = "";
+	LJ_CLEANUP_FREE long *jids = jids_in_use(paths, s, &n, &clash, addr, sizeof(addr));
+	if (clash)
+		return lj_error_set(err, EADDRINUSE,
+				    "jail '%s': address %s on bridge '%s' is jail '%s''s, which "
+				    "runs",
+				    s->name, addr, state_bridge(s), clash);
 	if (s->jid > 0) {
 		if (jid_listed(jids, n, s->jid))
 			return lj_error_set(err, EEXIST, "jail '%s': jid %ld is in use", s->name,

@@ -377,6 +377,26 @@ def test_two_instances_never_touch_each_other(net, tree, tmp_path):
         assert not nft_table(other)
 
 
+def test_a_duplicate_address_on_a_bridge_is_refused(net):
+    """Two jails with one address on one bridge break each other: the second
+    start is refused with the first's name, and nothing of it stays."""
+    vnet_conf(net, {"a": (BR, f"{S}.0.2", f"{S}.0.1"), "b": (BR, f"{S}.0.2", f"{S}.0.1"),
+                    "c": (BR2, f"{S}.0.2", f"{S}.1.1", False)})
+    net.ok("start", "a")
+    before = links()
+    rc, _, err = net.run("start", "b")
+    assert rc != 0
+    assert err == (f"ljail: jail 'b': address {S}.0.2 on bridge '{BR}' is jail 'a''s, "
+                   "which runs\n"), err
+    assert links() == before and not (net.R / "run" / "ljail" / "b.state").exists()
+    # Another bridge is another segment: the same address is fine there.
+    net.ok("start", "c")
+    assert "1 received" in net.ok("exec", "a", "ping", "-c1", "-W3", f"{S}.0.1")
+    net.ok("stop", "a", "c")
+    net.ok("start", "b")
+    net.ok("stop", "b")
+
+
 def test_doctor(net, dnsmasq):
     vnet_conf(net, {"a": (BR, f"{S}.0.2", f"{S}.0.1")})
     net.ok("start", "a")
