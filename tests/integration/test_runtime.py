@@ -1468,3 +1468,18 @@ test ! -e "/sys/fs/cgroup/$rel" && echo removed
     assert not os.path.exists(f"{unified}/{rel}")
     trace = (lj.base / "exec.trace").read_text()
     assert "CLONE_INTO_CGROUP" in trace and "cgroup.procs" not in trace, trace
+
+
+def test_exec_hooks_in_both_modes(lj, mode, tmp_path):
+    """exec.start runs inside the jail as its root, in its user namespace
+    when it has one; exec.poststart on the host."""
+    log = tmp_path / "host.log"
+    lj.config(basic(extra=mode + 'exec.start = "id -u > /tmp/start; '
+                    'cat /proc/self/uid_map >> /tmp/start"; '
+                    f'exec.poststart = "echo poststart >> {log}";'))
+    lj.ok("start", "t1")
+    uid, inside, base, count = lj.ok("exec", "t1", "cat", "/tmp/start").split()
+    assert uid == "0" and inside == "0", (uid, inside)
+    assert (base != "0") == bool(mode) and (count == "65536") == bool(mode), (base, count)
+    assert log.read_text() == "poststart\n"
+    lj.ok("stop", "t1")
