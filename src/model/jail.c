@@ -315,7 +315,8 @@ int lj_idmap_parse(const char *text, struct lj_idmap *map)
 	 * Host id 0 is never a jail's: whoever holds it in a jail would own the
 	 * host's files. The top id, 2^32 - 1, is the kernel's "no id".
 	 */
-	if (base == 0 || count == 0 || base + count > UINT32_MAX)
+	if (base == 0 || count == 0 || base > UINT32_MAX || count > UINT32_MAX ||
+	    base + count > UINT32_MAX)
 		return -EINVAL;
 	*map = (struct lj_idmap){(uint32_t)base, (uint32_t)count};
 	return 0;

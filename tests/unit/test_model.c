@@ -332,7 +332,9 @@ static void test_idmap_parse(void **state)
 					  " 5:5",
 					  "5:5 ",
 					  "0x10:5",
-					  "99999999999999999999:1"};
+					  "99999999999999999999:1",
+					  /* found by fuzz-idmap: the sum wrapped past 2^64 */
+					  "2:18446744073709551615", "18446744073709551615:2"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(lj_idmap_parse(bad[i], &m), -EINVAL);
 }
