@@ -190,6 +190,55 @@ static int run_in_jail(const struct lj_paths *paths, const char *conf_file, cons
 static int create_locked(const struct lj_paths *paths, const char *name,
 			 const struct store_create_opts *o, struct lj_error *err);
 
+/* "[IFACE|]ADDR[/PREFIX]" as the address alone. */
+static char *bare_address(const char *v)
+{
+	const char *bar = strchr(v, '|');
+	char *a = lj_xstrdup(bar ? bar + 1 : v);
+	a[strcspn(a, "/")] = '\0';
+	return a;
+}
+
+/*
+ * A vnet jail's address is its own on its bridge: refused when a configured
+ * jail already has it there (a running one is caught at start as well).
+ * Every jail's file is read; a broken one is left out here, as with -a.
+ */
+static int address_free(const struct lj_paths *paths, const char *name,
+			const struct store_create_opts *o, struct lj_error *err)
+{
+	const char *bridge = o->bridge ? o->bridge : "ljbr0";
+	LJ_CLEANUP_FREE char *want = bare_address(o->ip4);
+	struct conf c;
+	conf_init(&c);
+	size_t skipped = 0;
+	conf_load_checked(&c, NULL, paths->conf_file, paths->conf_dir, NULL, 0, plat_conf_host(),
+			  &skipped);
+	int rc = 0;
+	for (size_t i = 0; i < c.njails && rc == 0; i++) {
+		const struct conf_jail *j = &c.jails[i];
+		const struct conf_param *b = conf_jail_param(j, "vnet.bridge");
+		if (!b || !b->nvalues)
+			b = conf_jail_param(j, "interface");
+		const struct conf_param *a = conf_jail_param(j, "ip4.addr");
+		if (!b || !b->nvalues || !lj_str_eq(b->values[b->nvalues - 1], bridge) || !a ||
+		    lj_str_eq(j->name, name))
+			continue;
+		for (size_t v = 0; v < a->nvalues && rc == 0; v++) {
+			LJ_CLEANUP_FREE char *have = bare_address(a->values[v]);
+			if (lj_str_eq(have, want))
+				rc = lj_error_usage(
+					err,
+					"--ip4 %s: jail '%s' has that address on bridge "
+					"'%s' (%s:%u)",
+					want, j->name, bridge, a->value_pos[v].file,
+					a->value_pos[v].line);
+		}
+	}
+	conf_release(&c);
+	return rc;
+}
+
 /*
  * A thin jail's own layer belongs to its ids on disk: what its root writes
  * there is stored as base and up, so a file it makes set-uid is set-uid to
@@ -262,7 +311,9 @@ int store_jail_create(const struct lj_paths *paths, const char *name,
 	LJ_CLEANUP_CLOSE int lock_fd = -1;
 	if ((rc = lj_state_lock_file(lock, &lock_fd, err)) < 0)
 		return rc;
-	rc = create_locked(paths, name, o, err);
+	rc = o->vnet ? address_free(paths, name, o, err) : 0;
+	if (rc == 0)
+		rc = create_locked(paths, name, o, err);
 	unlink(lock);
 	return rc;
 }

@@ -636,6 +636,13 @@ def test_create_vnet_writes_the_network(debian, clean):
     try:
         ok("create", "v", "--vnet", "--ip4", f"{net}.3.2/24", "--bridge", bridge, "--router",
            f"{net}.3.1", "--start")
+        # The address is v's on that bridge: a second jail cannot have it.
+        err = fails("create", "v2", "--vnet", "--ip4", f"{net}.3.2/24", "--bridge", bridge)
+        line = 1 + [n for n, text in enumerate(open(os.path.join(CONF_D, "v.conf")))
+                    if "ip4.addr" in text][0]
+        assert err == (f"ljail: --ip4 {net}.3.2: jail 'v' has that address on bridge "
+                       f"'{bridge}' ({CONF_D}/v.conf:{line})"), err
+        assert not os.path.exists(os.path.join(CONF_D, "v2.conf"))
         conf = open(os.path.join(CONF_D, "v.conf")).read()
         for line in ("vnet;", f'vnet.bridge = "{bridge}";', f'ip4.addr = "{net}.3.2/24";',
                      f'vnet.bridge.addr = "{net}.3.1/24";',
