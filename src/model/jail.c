@@ -300,6 +300,14 @@ static int network_from_conf(struct lj_jail *j, const struct conf_jail *cj, stru
 	return 0;
 }
 
+const char *lj_addr_bare(const char *value, char *buf, size_t len)
+{
+	const char *bar = strchr(value, '|');
+	snprintf(buf, len, "%s", bar ? bar + 1 : value);
+	buf[strcspn(buf, "/")] = '\0';
+	return buf;
+}
+
 int lj_idmap_parse(const char *text, struct lj_idmap *map)
 {
 	char *end;

@@ -179,6 +179,12 @@ void lj_jail_release(struct lj_jail *j);
 int lj_idmap_parse(const char *text, struct lj_idmap *map);
 
 /*
+ * An address as ip4.addr or ip6.addr write it ("[IFACE|]ADDR[/PREFIX]"),
+ * the address alone, in buf.
+ */
+const char *lj_addr_bare(const char *value, char *buf, size_t len);
+
+/*
  * The limits n rctl rules set (a later rule for a resource wins): 0, or
  * -EINVAL with *bad the rule at fault and *why what is wrong with it.
  */

@@ -147,15 +147,6 @@ static const char *state_bridge(const struct lj_state *s)
 	return p && p->nvalues ? p->values[p->nvalues - 1] : NULL;
 }
 
-/* "IFACE|ADDR/PREFIX" or "ADDR/PREFIX" as the address alone, in buf. */
-static const char *bare_address(const char *v, char *buf, size_t len)
-{
-	const char *bar = strchr(v, '|');
-	snprintf(buf, len, "%s", bar ? bar + 1 : v);
-	buf[strcspn(buf, "/")] = '\0';
-	return buf;
-}
-
 /*
  * An address a and b both have on one bridge (the same segment): copied to
  * out, or NULL. Two jails with one address on a bridge break each other.
@@ -173,8 +164,8 @@ static const char *address_clash(const struct lj_state *a, const struct lj_state
 		for (size_t i = 0; pa && pb && i < pa->nvalues; i++)
 			for (size_t k = 0; k < pb->nvalues; k++) {
 				char x[128], y[128];
-				if (lj_str_eq(bare_address(pa->values[i], x, sizeof(x)),
-					      bare_address(pb->values[k], y, sizeof(y)))) {
+				if (lj_str_eq(lj_addr_bare(pa->values[i], x, sizeof(x)),
+					      lj_addr_bare(pb->values[k], y, sizeof(y)))) {
 					snprintf(out, len, "%s", x);
 					return out;
 				}

@@ -141,17 +141,12 @@ int store_cp(const struct lj_paths *paths, const char *conf_file, const char *ja
 	rt_running_close(&r);
 	/* Stopped: its tree (a thin jail's overlay made for the purpose). */
 	struct conf c;
-	if ((rc = store_load_conf(paths, conf_file, jail, &c, err)) < 0)
+	struct lj_jail j;
+	if ((rc = store_load_jail(paths, conf_file, jail, &c, &j, err)) < 0)
 		return rc;
-	struct conf_jail *cj = conf_find_jail(&c, jail);
-	struct lj_jail j = {0};
-	if (!cj)
-		rc = lj_error_usage(err, "jail '%s' is not in the configuration", jail);
-	else if ((rc = lj_jail_from_conf(&j, cj, err)) == 0) {
-		cp.idmap = j.idmap;
-		rc = plat_tree_edit(j.path, j.overlay_lower, j.overlay_upper, &j.idmap,
-				    copy_in_root, &cp, err);
-	}
+	cp.idmap = j.idmap;
+	rc = plat_tree_edit(j.path, j.overlay_lower, j.overlay_upper, &j.idmap, copy_in_root, &cp,
+			    err);
 	lj_jail_release(&j);
 	conf_release(&c);
 	return rc;

@@ -62,6 +62,23 @@ int store_load_conf(const struct lj_paths *paths, const char *conf_file, const c
 	return rc;
 }
 
+int store_load_jail(const struct lj_paths *paths, const char *conf_file, const char *name,
+		    struct conf *c, struct lj_jail *j, struct lj_error *err)
+{
+	*j = (struct lj_jail){0};
+	int rc = store_load_conf(paths, conf_file, name, c, err);
+	if (rc < 0)
+		return rc;
+	struct conf_jail *cj = conf_find_jail(c, name);
+	rc = cj ? lj_jail_from_conf(j, cj, err)
+		: lj_error_usage(err, "jail '%s' is not in the configuration", name);
+	if (rc < 0) {
+		lj_jail_release(j);
+		conf_release(c);
+	}
+	return rc;
+}
+
 /* The template a create uses: the one named, else debian-12, else the only one. */
 static int choose_template(const struct lj_paths *paths, const char *name, struct store_template *t,
 			   struct lj_error *err)
@@ -172,16 +189,11 @@ static int run_in_jail(const struct lj_paths *paths, const char *conf_file, cons
 	if (rc != -ESRCH)
 		return rc;
 	struct conf c;
-	if ((rc = store_load_conf(paths, conf_file, name, &c, err)) < 0)
+	struct lj_jail j;
+	if ((rc = store_load_jail(paths, conf_file, name, &c, &j, err)) < 0)
 		return rc;
-	struct conf_jail *cj = conf_find_jail(&c, name);
-	struct lj_jail j = {0};
-	if (!cj)
-		rc = lj_error_usage(err, "jail '%s' is not in the configuration", name);
-	else if ((rc = lj_jail_from_conf(&j, cj, err)) == 0) {
-		lj_jail_for_maintenance(&j);
-		rc = lj_run(paths, &j, NULL, argv, status, err);
-	}
+	lj_jail_for_maintenance(&j);
+	rc = lj_run(paths, &j, NULL, argv, status, err);
 	lj_jail_release(&j);
 	conf_release(&c);
 	return rc;
@@ -189,15 +201,6 @@ static int run_in_jail(const struct lj_paths *paths, const char *conf_file, cons
 
 static int create_locked(const struct lj_paths *paths, const char *name,
 			 const struct store_create_opts *o, struct lj_error *err);
-
-/* "[IFACE|]ADDR[/PREFIX]" as the address alone. */
-static char *bare_address(const char *v)
-{
-	const char *bar = strchr(v, '|');
-	char *a = lj_xstrdup(bar ? bar + 1 : v);
-	a[strcspn(a, "/")] = '\0';
-	return a;
-}
 
 /*
  * A vnet jail's address is its own on its bridge: refused when a configured
@@ -208,7 +211,8 @@ static int address_free(const struct lj_paths *paths, const char *name,
 			const struct store_create_opts *o, struct lj_error *err)
 {
 	const char *bridge = o->bridge ? o->bridge : "ljbr0";
-	LJ_CLEANUP_FREE char *want = bare_address(o->ip4);
+	char want[128], have[128];
+	lj_addr_bare(o->ip4, want, sizeof(want));
 	struct conf c;
 	conf_init(&c);
 	size_t skipped = 0;
@@ -225,8 +229,7 @@ static int address_free(const struct lj_paths *paths, const char *name,
 		    lj_str_eq(j->name, name))
 			continue;
 		for (size_t v = 0; v < a->nvalues && rc == 0; v++) {
-			LJ_CLEANUP_FREE char *have = bare_address(a->values[v]);
-			if (lj_str_eq(have, want))
+			if (lj_str_eq(lj_addr_bare(a->values[v], have, sizeof(have)), want))
 				rc = lj_error_usage(
 					err,
 					"--ip4 %s: jail '%s' has that address on bridge "

@@ -68,6 +68,14 @@ int store_cp(const struct lj_paths *paths, const char *conf_file, const char *ja
 struct conf;
 int store_load_conf(const struct lj_paths *paths, const char *conf_file, const char *name,
 		    struct conf *c, struct lj_error *err);
+/*
+ * The jail NAME as its configuration makes it (c holds the configuration j
+ * points into): on success the caller releases both; on an error neither
+ * needs it.
+ */
+struct lj_jail;
+int store_load_jail(const struct lj_paths *paths, const char *conf_file, const char *name,
+		    struct conf *c, struct lj_jail *j, struct lj_error *err);
 
 /*
  * Keeps values as the list parameter param of the jail's own file in

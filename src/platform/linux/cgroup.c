@@ -70,6 +70,17 @@ char *lx_cgroup_parent(const char *fsroot, const char *self)
 	return delegated ? lj_xasprintf("%s/ljail", own) : lj_xstrdup("ljail");
 }
 
+char *lx_cgroup_parent_here(const char *fsroot)
+{
+	char self[4096] = "";
+	int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+	ssize_t got = fd >= 0 ? read(fd, self, sizeof(self) - 1) : -1;
+	self[got > 0 ? got : 0] = '\0';
+	if (fd >= 0)
+		close(fd);
+	return lx_cgroup_parent(fsroot, self);
+}
+
 int lx_cgroup_step_aside(const char *fsroot, const char *parent)
 {
 	const char *slash = strrchr(parent, '/');

@@ -35,6 +35,8 @@ enum lx_cgroup_mode lx_cgroup_mode(const char *fsroot);
  * caller's /proc/self/cgroup text. A new string.
  */
 char *lx_cgroup_parent(const char *fsroot, const char *self);
+/* The same for the calling process (its /proc/self/cgroup). */
+char *lx_cgroup_parent_here(const char *fsroot);
 
 /*
  * In a delegated cgroup, processes may not sit beside the jails' cgroups

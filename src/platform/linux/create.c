@@ -250,9 +250,10 @@ _Noreturn static void first_stage(const struct plat_jail *pj, const struct plat_
 			     strerror(-rc));
 		send_and_exit(report, 0, &err, 1);
 	}
-	if (userns >= 0 && lx_userns_join(userns) < 0) {
-		lj_error_set(&err, errno, "jail '%s': joining its user namespace: %s", j->name,
-			     strerror(errno));
+	rc = userns >= 0 ? lx_userns_join(userns) : 0;
+	if (rc < 0) {
+		lj_error_set(&err, -rc, "jail '%s': joining its user namespace: %s", j->name,
+			     strerror(-rc));
 		send_and_exit(report, 0, &err, 1);
 	}
 	if (userns >= 0)

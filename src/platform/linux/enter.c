@@ -2,7 +2,6 @@
 #include "platform/linux/enter.h"
 
 #include <errno.h>
-#include <grp.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -37,9 +36,10 @@ int lj_enter(int pidfd, uint64_t caps, const void *seccomp, size_t seccomp_len, 
 	if (setns(pidfd, flags) < 0)
 		return lj_error_set(err, errno, "jail '%s': entering its namespaces: %s", jail,
 				    strerror(errno));
-	if (own_ids && (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
-		return lj_error_set(err, errno, "jail '%s': becoming its root: %s", jail,
-				    strerror(errno));
+	int root = own_ids ? lx_userns_become_root() : 0;
+	if (root < 0)
+		return lj_error_set(err, -root, "jail '%s': becoming its root: %s", jail,
+				    strerror(-root));
 	/*
 	 * Not dumpable from here to the exec: the jail's root must not read
 	 * this process's memory or /proc/PID/exe (ljail's binary) while it still

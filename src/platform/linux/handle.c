@@ -57,13 +57,7 @@ int plat_plan(const struct lj_jail *j, struct plat_jail **out, struct lj_error *
 	}
 	snprintf(pj->tag, sizeof(pj->tag), "%02x%02x%02x%02x", tag[0], tag[1], tag[2], tag[3]);
 	if (lx_cgroup_mode(LX_CGROUP_FS) != LX_CGROUP_NONE) {
-		char self[4096] = "";
-		int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
-		ssize_t got = fd >= 0 ? read(fd, self, sizeof(self) - 1) : -1;
-		self[got > 0 ? got : 0] = '\0';
-		if (fd >= 0)
-			close(fd);
-		LJ_CLEANUP_FREE char *parent = lx_cgroup_parent(LX_CGROUP_FS, self);
+		LJ_CLEANUP_FREE char *parent = lx_cgroup_parent_here(LX_CGROUP_FS);
 		pj->cgroup = lj_xasprintf("%s/%s.%s", parent, j->name, pj->tag);
 	}
 	int rc = 0;

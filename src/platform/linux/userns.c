@@ -90,8 +90,12 @@ int lx_userns_make(const struct lj_idmap *map, int *nsfd, struct lj_error *err)
 
 int lx_userns_join(int nsfd)
 {
-	if (setns(nsfd, CLONE_NEWUSER) < 0 || setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 ||
-	    setresuid(0, 0, 0) < 0)
+	return setns(nsfd, CLONE_NEWUSER) < 0 ? -errno : lx_userns_become_root();
+}
+
+int lx_userns_become_root(void)
+{
+	if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		return -errno;
 	return 0;
 }

@@ -20,10 +20,16 @@
 int lx_userns_make(const struct lj_idmap *map, int *nsfd, struct lj_error *err);
 
 /*
- * Joins the user namespace nsfd as its root (uid and gid 0, no
- * supplementary groups: the host's groups must not go along).
+ * Joins the user namespace nsfd as its root (lx_userns_become_root).
  */
 int lx_userns_join(int nsfd);
+
+/*
+ * In a user namespace just joined: its root, uid and gid 0, with no
+ * supplementary groups (the host's groups must not go along: a host group
+ * kept would open host files). -errno on failure.
+ */
+int lx_userns_become_root(void);
 
 /* Is the process behind pidfd in a user namespace other than ljail's? 1, 0 or -errno. */
 int lx_pid_has_own_userns(int pidfd);
