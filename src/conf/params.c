@@ -116,6 +116,8 @@ const struct conf_param_def conf_param_table[] = {
 	P("vnet.bridge.addr", STRING),
 	P("vnet.ifname", STRING),
 	P("vnet.nat", BOOL),
+	P("vnet.network", STRING),
+	P("vnet.publish", LIST),
 	P("dns.resolvconf", LIST),
 	P("allow.io_uring", BOOL),
 	P("userns", JAILSYS),

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "model/jail.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stddef.h>
@@ -223,6 +224,37 @@ static int add_address(struct lj_jail *j, const char *value, const struct conf_p
 	return 0;
 }
 
+/*
+ * vnet.publish: forwarded to the jail's first IPv4 address, so the jail
+ * needs one in a stack of its own (an inherit jail listens on the host's
+ * ports itself).
+ */
+static int publish_from_conf(struct lj_jail *j, const struct conf_param *p, struct lj_error *err)
+{
+	size_t cap = 0;
+	for (size_t i = 0; p && i < p->nvalues; i++) {
+		LJ_CLEANUP_FREE char *at = where(&p->value_pos[i]);
+		struct lj_publish pub;
+		const char *why;
+		if (lj_publish_parse(p->values[i], &pub, &why) < 0)
+			return lj_error_usage(err, "jail '%s': %s: vnet.publish '%s': %s", j->name,
+					      at, p->values[i], why);
+		for (size_t k = 0; k < j->npublish; k++)
+			if (lj_publish_clash(&j->publish[k], &pub))
+				return lj_error_usage(err,
+						      "jail '%s': %s: vnet.publish '%s': that host "
+						      "port is published twice",
+						      j->name, at, p->values[i]);
+		*LJ_VEC_PUSH(j->publish, j->npublish, cap) = pub;
+	}
+	if (j->npublish && !lj_jail_addr4(j))
+		return lj_error_usage(err,
+				      "jail '%s': vnet.publish needs an IPv4 address of the jail's "
+				      "own (ip4.addr) to forward to",
+				      j->name);
+	return 0;
+}
+
 static int network_from_conf(struct lj_jail *j, const struct conf_jail *cj, struct lj_error *err)
 {
 	const char *ip4 = jailsys_param(cj, "ip4");
@@ -281,11 +313,22 @@ static int network_from_conf(struct lj_jail *j, const struct conf_jail *cj, stru
 	for (size_t i = 0; a6 && i < a6->nvalues; i++)
 		if (add_address(j, a6->values[i], &a6->value_pos[i], &cap, err) < 0)
 			return -EINVAL;
-	if (has_addrs && !j->bridge && !j->nvnet_ifaces)
+	const char *network = string_param(cj, "vnet.network");
+	j->network = network ? lj_xstrdup(network) : NULL;
+	if (j->network && (j->bridge || j->bridge_addr || !j->own_net))
 		return lj_error_usage(err,
-				      "jail '%s': ip4.addr needs somewhere to live: vnet.bridge "
-				      "(or interface) naming a bridge, or vnet.interface",
+				      "jail '%s': vnet.network brings its own bridge: it goes "
+				      "without vnet.bridge, interface, vnet.bridge.addr and ip4 = "
+				      "inherit",
 				      j->name);
+	if (has_addrs && !j->bridge && !j->network && !j->nvnet_ifaces)
+		return lj_error_usage(
+			err,
+			"jail '%s': ip4.addr needs somewhere to live: vnet.network, "
+			"vnet.bridge (or interface) naming a bridge, or vnet.interface",
+			j->name);
+	if (publish_from_conf(j, param(cj, "vnet.publish"), err) < 0)
+		return -EINVAL;
 	const char *gw4 = string_param(cj, "ip4.defaultrouter");
 	const char *gw6 = string_param(cj, "ip6.defaultrouter");
 	j->gw4 = gw4 ? lj_xstrdup(gw4) : NULL;
@@ -306,6 +349,21 @@ const char *lj_addr_bare(const char *value, char *buf, size_t len)
 	snprintf(buf, len, "%s", bar ? bar + 1 : value);
 	buf[strcspn(buf, "/")] = '\0';
 	return buf;
+}
+
+bool lj_addr4_ok(const char *text)
+{
+	char buf[INET_ADDRSTRLEN];
+	const char *slash = strchr(text, '/');
+	size_t len = slash ? (size_t)(slash - text) : strlen(text);
+	struct in_addr in;
+	long prefix;
+	if (len >= sizeof(buf))
+		return false;
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	return inet_pton(AF_INET, buf, &in) == 1 &&
+	       (!slash || (lj_parse_long(slash + 1, &prefix) && prefix >= 0 && prefix <= 32));
 }
 
 int lj_idmap_parse(const char *text, struct lj_idmap *map)
@@ -709,6 +767,9 @@ void lj_jail_release(struct lj_jail *j)
 	free(j->gw6);
 	free_list(j->vnet_ifaces, j->nvnet_ifaces);
 	free_list(j->resolvconf, j->nresolvconf);
+	free(j->network);
+	free(j->dns);
+	free(j->publish);
 	for (size_t i = 0; i < j->nmounts; i++) {
 		free(j->mounts[i].source);
 		free(j->mounts[i].target);
@@ -724,4 +785,14 @@ void lj_jail_release(struct lj_jail *j)
 	free(j->cpus);
 	free_list(j->depend, j->ndepend);
 	*j = (struct lj_jail){0};
+}
+
+const char *lj_jail_addr4(const struct lj_jail *j)
+{
+	for (size_t i = 0; i < j->naddrs; i++) {
+		const char *addr = strchr(j->addrs[i], '|') + 1;
+		if (!strchr(addr, ':'))
+			return addr;
+	}
+	return NULL;
 }

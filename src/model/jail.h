@@ -13,8 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "conf/conf.h"
 #include "base/error.h"
+#include "conf/conf.h"
+#include "model/publish.h"
 
 /* The file systems a jail's mount lines become (see ljail.conf(5)). */
 enum lj_mount_kind {
@@ -123,6 +124,11 @@ struct lj_jail {
 	char **vnet_ifaces; /* vnet.interface: host interfaces moved in */
 	size_t nvnet_ifaces;
 	bool nat;          /* vnet.nat */
+	char *network;     /* vnet.network: an ljail network; the store fills in the rest */
+	bool net_owned;    /* the bridge is an ljail network's: made and removed with its jails */
+	char *dns;         /* the network's name server for the jail's names, or NULL */
+	struct lj_publish *publish; /* vnet.publish */
+	size_t npublish;
 	char **resolvconf; /* dns.resolvconf, NULL: the jail's own */
 	size_t nresolvconf;
 	bool persist;
@@ -171,6 +177,12 @@ void lj_jail_default(struct lj_jail *j, const char *name, const char *path);
 void lj_jail_for_maintenance(struct lj_jail *j);
 
 void lj_jail_release(struct lj_jail *j);
+
+/* Is text an IPv4 "ADDR" or "ADDR/PREFIX" in dotted form, and nothing else? */
+bool lj_addr4_ok(const char *text);
+
+/* The jail's first IPv4 address, "ADDR/PREFIX" as ip4.addr has it, or NULL. */
+const char *lj_jail_addr4(const struct lj_jail *j);
 
 /*
  * Reads "BASE:COUNT" (userns.idmap) into map: -EINVAL when it is not two

@@ -71,6 +71,14 @@ bool plat_net_shared(const struct plat_jail *pj);
 int plat_net_sync(const struct lj_paths *paths, struct plat_jail *const *running, size_t n,
 		  struct lj_error *err);
 
+/*
+ * Could a bridge of ljail's own have the IPv4 subnet NET/PREFIX here? 0
+ * when no route of the host's reaches into it (routes through bridge, the
+ * network's own, aside) and none of the host's name servers is in it;
+ * -EADDRINUSE with why saying what is in the way; or -errno.
+ */
+int plat_net_subnet_free(const char *subnet, const char *bridge, char *why, size_t len);
+
 /* The handle's part of the run state, appended to rec. */
 void plat_record(const struct plat_jail *pj, struct lj_kvlist *rec);
 /*

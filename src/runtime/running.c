@@ -138,13 +138,43 @@ static const struct lj_state_param *state_param(const struct lj_state *s, const 
 	return NULL;
 }
 
-/* The bridge a jail's interface joins, as vnet.bridge or interface say: NULL for none. */
-static const char *state_bridge(const struct lj_state *s)
+/*
+ * The segment a jail's interface joins: its ljail network as vnet.network
+ * says, else its bridge as vnet.bridge or interface say; NULL for none.
+ */
+static const char *state_segment(const struct lj_state *s, const char **kind)
 {
-	const struct lj_state_param *p = state_param(s, "vnet.bridge");
+	const struct lj_state_param *p = state_param(s, "vnet.network");
+	*kind = "network";
+	if (!p || !p->nvalues) {
+		*kind = "bridge";
+		p = state_param(s, "vnet.bridge");
+	}
 	if (!p || !p->nvalues)
 		p = state_param(s, "interface");
 	return p && p->nvalues ? p->values[p->nvalues - 1] : NULL;
+}
+
+/* A host port a and b both publish, as text in out, or NULL. */
+static const char *publish_clash(const struct lj_state *a, const struct lj_state *b, char *out,
+				 size_t len)
+{
+	const struct lj_state_param *pa = state_param(a, "vnet.publish");
+	const struct lj_state_param *pb = state_param(b, "vnet.publish");
+	for (size_t i = 0; pa && pb && i < pa->nvalues; i++)
+		for (size_t k = 0; k < pb->nvalues; k++) {
+			struct lj_publish x, y;
+			const char *why;
+			if (lj_publish_parse(pa->values[i], &x, &why) == 0 &&
+			    lj_publish_parse(pb->values[k], &y, &why) == 0 &&
+			    lj_publish_clash(&x, &y)) {
+				snprintf(out, len, "%s%s%u/%s", x.host_addr,
+					 x.host_addr[0] ? ":" : "", x.host_port,
+					 x.udp ? "udp" : "tcp");
+				return out;
+			}
+		}
+	return NULL;
 }
 
 /*
@@ -154,8 +184,9 @@ static const char *state_bridge(const struct lj_state *s)
 static const char *address_clash(const struct lj_state *a, const struct lj_state *b, char *out,
 				 size_t len)
 {
-	const char *ba = state_bridge(a), *bb = state_bridge(b);
-	if (!ba || !bb || !lj_str_eq(ba, bb))
+	const char *ka, *kb;
+	const char *ba = state_segment(a, &ka), *bb = state_segment(b, &kb);
+	if (!ba || !bb || !lj_str_eq(ba, bb) || !lj_str_eq(ka, kb))
 		return NULL;
 	static const char *const families[] = {"ip4.addr", "ip6.addr"};
 	for (size_t f = 0; f < 2; f++) {
@@ -175,12 +206,32 @@ static const char *address_clash(const struct lj_state *a, const struct lj_state
 }
 
 /*
- * The jids of the other live jails; and when one has an address of s on the
- * same bridge, its name in *clash_name (freed by the caller) and the address
- * in clash_addr.
+ * What s and a running jail r cannot both have: an address on one segment,
+ * or a published host port. Said in *what (freed by the caller).
+ */
+static bool clashes(const struct lj_state *s, const struct lj_state *r, char **what)
+{
+	char text[128];
+	const char *kind;
+	if (address_clash(s, r, text, sizeof(text))) {
+		const char *segment = state_segment(s, &kind);
+		*what = lj_xasprintf("address %s on %s '%s'", text, kind, segment);
+		return true;
+	}
+	if (publish_clash(s, r, text, sizeof(text))) {
+		*what = lj_xasprintf("published host port %s", text);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * The jids of the other live jails; and when one has what s cannot share
+ * (clashes), its name in *clash_name and what in *clash_what (both freed by
+ * the caller).
  */
 static long *jids_in_use(const struct lj_paths *paths, const struct lj_state *s, size_t *count,
-			 char **clash_name, char *clash_addr, size_t clash_len)
+			 char **clash_name, char **clash_what)
 {
 	const char *self = s->name;
 	char **names;
@@ -204,8 +255,7 @@ static long *jids_in_use(const struct lj_paths *paths, const struct lj_state *s,
 			/* A starting jail may have no processes yet: its lock holds its jid. */
 			if (r.pj || (r.state.phase == LJ_PHASE_STARTING && held)) {
 				*LJ_VEC_PUSH(jids, *count, cap) = r.state.jid;
-				if (!*clash_name &&
-				    address_clash(s, &r.state, clash_addr, clash_len))
+				if (!*clash_name && clashes(s, &r.state, clash_what))
 					*clash_name = lj_xstrdup(r.state.name);
 			}
 			rt_running_close(&r);
@@ -234,14 +284,11 @@ int rt_claim(const struct lj_paths *paths, struct lj_state *s, struct lj_error *
 	if ((rc = lj_state_lock_file(file, &fd, err)) < 0)
 		return rc;
 	size_t n;
-	LJ_CLEANUP_FREE char *clash = NULL;
-	char addr[128] = "";
-	LJ_CLEANUP_FREE long *jids = jids_in_use(paths, s, &n, &clash, addr, sizeof(addr));
+	LJ_CLEANUP_FREE char *clash = NULL, *what = NULL;
+	LJ_CLEANUP_FREE long *jids = jids_in_use(paths, s, &n, &clash, &what);
 	if (clash)
-		return lj_error_set(err, EADDRINUSE,
-				    "jail '%s': address %s on bridge '%s' is jail '%s''s, which "
-				    "runs",
-				    s->name, addr, state_bridge(s), clash);
+		return lj_error_set(err, EADDRINUSE, "jail '%s': %s is jail '%s''s, which runs",
+				    s->name, what, clash);
 	if (s->jid > 0) {
 		if (jid_listed(jids, n, s->jid))
 			return lj_error_set(err, EEXIST, "jail '%s': jid %ld is in use", s->name,
@@ -254,6 +301,15 @@ int rt_claim(const struct lj_paths *paths, struct lj_state *s, struct lj_error *
 	return lj_state_write(paths, s, err);
 }
 
+int rt_net_lock(const struct lj_paths *paths, int *fd, struct lj_error *err)
+{
+	int rc = lj_state_make_dir(paths, err);
+	if (rc < 0)
+		return rc;
+	LJ_CLEANUP_FREE char *lock = lj_xasprintf("%s/.net.lock", paths->run_dir);
+	return lj_state_lock_file(lock, fd, err);
+}
+
 int rt_net_sync(const struct lj_paths *paths, struct lj_error *err)
 {
 	/*
@@ -262,13 +318,14 @@ int rt_net_sync(const struct lj_paths *paths, struct lj_error *err)
 	 * before it left. Six parallel starts without it broke each other's nft
 	 * run.
 	 */
-	int rc = lj_state_make_dir(paths, err);
-	if (rc < 0)
-		return rc;
-	LJ_CLEANUP_FREE char *lock = lj_xasprintf("%s/.net.lock", paths->run_dir);
 	LJ_CLEANUP_CLOSE int fd = -1;
-	if ((rc = lj_state_lock_file(lock, &fd, err)) < 0)
-		return rc;
+	int rc = rt_net_lock(paths, &fd, err);
+	return rc < 0 ? rc : rt_net_sync_locked(paths, err);
+}
+
+int rt_net_sync_locked(const struct lj_paths *paths, struct lj_error *err)
+{
+	int rc;
 	char **names;
 	size_t n;
 	rc = lj_state_names(paths, &names, &n, err);

@@ -57,8 +57,15 @@ void rt_running_free(struct rt_running *list, size_t n);
  */
 int rt_claim(const struct lj_paths *paths, struct lj_state *s, struct lj_error *err);
 
-/* Makes the host's shared network state (NAT) fit the jails that run now. */
+/*
+ * Makes the host's shared network state (networks' bridges and name
+ * servers, NAT, published ports) fit the jails that run now, under the run
+ * folder's network lock. rt_net_lock takes that lock (*fd, closed by the
+ * caller) for one who syncs and does more under it: rt_net_sync_locked.
+ */
 int rt_net_sync(const struct lj_paths *paths, struct lj_error *err);
+int rt_net_lock(const struct lj_paths *paths, int *fd, struct lj_error *err);
+int rt_net_sync_locked(const struct lj_paths *paths, struct lj_error *err);
 
 /*
  * A jail whose processes are gone: what the platform keeps for it beyond

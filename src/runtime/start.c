@@ -155,10 +155,21 @@ static int step_network(void *ctx, struct lj_error *err)
 	struct rt_start *st = ctx;
 	if (!plat_net_wanted(st->pj))
 		return 0;
-	/* The state written at create names what to take down after a crash. */
-	int rc = plat_net_up(st->pj, st->state.jid, err);
-	if (rc == 0 && plat_net_shared(st->pj) && (rc = rt_net_sync(st->paths, err)) < 0)
+	/*
+	 * The shared state first (a network's bridge and name server, NAT, the
+	 * published ports: made from the running jails, this one among them),
+	 * then the jail's own interfaces on it, under the network lock
+	 * throughout, so that no stop of a network's last other jail takes the
+	 * bridge away between the two. The state written at create names what
+	 * to take down after a crash.
+	 */
+	LJ_CLEANUP_CLOSE int lock = -1;
+	int rc = 0;
+	if (plat_net_shared(st->pj) && (rc = rt_net_lock(st->paths, &lock, err)) == 0 &&
+	    (rc = rt_net_sync_locked(st->paths, err)) < 0)
 		lj_error_wrap(err, "jail '%s'", st->j->name);
+	if (rc == 0)
+		rc = plat_net_up(st->pj, st->state.jid, err);
 	return rc;
 }
 

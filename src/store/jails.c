@@ -19,9 +19,11 @@
 #include "runtime/running.h"
 #include "runtime/state.h"
 #include "store/clone.h"
+#include "store/network.h"
 #include "store/edit.h"
 #include "store/ids.h"
 #include "store/meta.h"
+#include "store/network.h"
 #include "store/store.h"
 #include "store/template.h"
 #include "store/tree.h"
@@ -70,7 +72,7 @@ int store_load_jail(const struct lj_paths *paths, const char *conf_file, const c
 	if (rc < 0)
 		return rc;
 	struct conf_jail *cj = conf_find_jail(c, name);
-	rc = cj ? lj_jail_from_conf(j, cj, err)
+	rc = cj ? store_jail_from_conf(paths, j, cj, err)
 		: lj_error_usage(err, "jail '%s' is not in the configuration", name);
 	if (rc < 0) {
 		lj_jail_release(j);
@@ -110,7 +112,7 @@ static int choose_template(const struct lj_paths *paths, const char *name, struc
 static int write_jail_conf(const struct lj_paths *paths, const char *name, const char *root,
 			   const struct store_template *t, const char *upper,
 			   const struct lj_idmap *idmap, const struct store_create_opts *o,
-			   struct lj_error *err)
+			   const char *net_addr, struct lj_error *err)
 {
 	int rc = lj_make_dirs(paths->conf_dir, 0755, err);
 	if (rc < 0)
@@ -158,9 +160,20 @@ static int write_jail_conf(const struct lj_paths *paths, const char *name, const
 		}
 		if (o->nat)
 			fprintf(f, "\tvnet.nat;\n");
+	} else if (net_addr) {
+		fprintf(f,
+			"\t# On ljail network '%s' (ljail network list): its bridge, gateway, NAT "
+			"and name server.\n",
+			o->network ? o->network : STORE_NETWORK_DEFAULT);
+		fprintf(f, "\tvnet;\n");
+		fprintf(f, "\tvnet.network = \"%s\";\n",
+			o->network ? o->network : STORE_NETWORK_DEFAULT);
+		fprintf(f, "\tip4.addr = \"%s\";\n", net_addr);
 	} else {
-		fprintf(f, "\tip4 = %s;\n", o->ip4 ? o->ip4 : "inherit");
+		fprintf(f, "\tip4 = %s;\n", o->ip4);
 	}
+	for (size_t i = 0; i < o->npublish; i++)
+		fprintf(f, "\tvnet.publish %s \"%s\";\n", i ? "+=" : "=", o->publish[i]);
 	/* devfs brings its own /dev/shm (a tmpfs): no line for it. */
 	fprintf(f, "\tmount.devfs;\n");
 	fprintf(f, "\tmount.procfs;\n");
@@ -201,6 +214,40 @@ static int run_in_jail(const struct lj_paths *paths, const char *conf_file, cons
 
 static int create_locked(const struct lj_paths *paths, const char *name,
 			 const struct store_create_opts *o, struct lj_error *err);
+
+/* On an ljail network: neither the old hand-made bridge (--vnet) nor ip4 inherit or disable. */
+static bool on_network(const struct store_create_opts *o)
+{
+	return !o->vnet &&
+	       !(o->ip4 && (lj_str_eq(o->ip4, "inherit") || lj_str_eq(o->ip4, "disable")));
+}
+
+/*
+ * The configuration file, written under the networks' lock when the jail
+ * is on a network: its address is chosen from the jails' files and must be
+ * in its own before another create reads them. A published host port is
+ * checked against the configured jails' under the same lock.
+ */
+static int write_conf_on_network(const struct lj_paths *paths, const char *name, const char *root,
+				 const struct store_template *t, const char *upper,
+				 const struct lj_idmap *idmap, const struct store_create_opts *o,
+				 struct lj_error *err)
+{
+	LJ_CLEANUP_CLOSE int lock = -1;
+	int rc = o->npublish || on_network(o) ? store_network_lock(paths, &lock, err) : 0;
+	LJ_CLEANUP_FREE char *addr = NULL;
+	struct store_network net = {0};
+	if (rc == 0 && on_network(o))
+		rc = store_network_lease(paths, o->network ? o->network : STORE_NETWORK_DEFAULT,
+					 name, o->ip4, &net, &addr, err);
+	if (rc == 0)
+		rc = store_network_ports_free(paths, name, o->publish, o->npublish, err);
+	if (rc == 0)
+		rc = write_jail_conf(paths, name, root, t, upper, idmap, o, addr, err);
+	if (net.name)
+		store_network_release(&net);
+	return rc;
+}
 
 /*
  * A vnet jail's address is its own on its bridge: refused when a configured
@@ -286,13 +333,34 @@ int store_jail_create(const struct lj_paths *paths, const char *name,
 		if (o->bridge && (strlen(o->bridge) > 15 || strpbrk(o->bridge, "/ \"'")))
 			return lj_error_usage(err, "--bridge '%s' is not an interface name",
 					      o->bridge);
-	} else if (o->ip4 && !lj_str_eq(o->ip4, "inherit") && !lj_str_eq(o->ip4, "disable")) {
-		return lj_error_usage(err,
-				      "--ip4 '%s': use inherit or disable (or --vnet with "
-				      "ADDR/PREFIX)",
-				      o->ip4);
+		if (o->network)
+			return lj_error_usage(err, "--network and --vnet: a jail is on one or the "
+						   "other");
 	} else if (o->bridge || o->router || o->nat) {
 		return lj_error_usage(err, "--bridge, --router and --nat go with --vnet");
+	} else if (on_network(o) && o->ip4 && !lj_addr4_ok(o->ip4)) {
+		return lj_error_usage(err,
+				      "--ip4 '%s': inherit, disable, or an IPv4 address on the "
+				      "jail's network (ADDR or ADDR/PREFIX)",
+				      o->ip4);
+	} else if (!on_network(o) && (o->network || o->npublish)) {
+		return lj_error_usage(err,
+				      "--ip4 %s: --network and --publish need the jail's own "
+				      "network stack",
+				      o->ip4);
+	}
+	for (size_t i = 0; i < o->npublish; i++) {
+		struct lj_publish p, q;
+		const char *why;
+		if (lj_publish_parse(o->publish[i], &p, &why) < 0)
+			return lj_error_usage(err, "--publish '%s': %s", o->publish[i], why);
+		for (size_t k = 0; k < i; k++)
+			if (lj_publish_parse(o->publish[k], &q, &why) == 0 &&
+			    lj_publish_clash(&p, &q))
+				return lj_error_usage(err,
+						      "--publish '%s': that host port is "
+						      "published twice",
+						      o->publish[i]);
 	}
 	/* As config check will read them: rctl's syntax, and what this host enforces. */
 	const struct conf_host *host = plat_conf_host();
@@ -393,7 +461,7 @@ static int create_locked(const struct lj_paths *paths, const char *name,
 		/* The configuration names the folder where the jail will stand. */
 		LJ_CLEANUP_FREE char *root = lj_xasprintf("%s/root", dir);
 		LJ_CLEANUP_FREE char *upper = part_upper ? lj_xasprintf("%s/upper", dir) : NULL;
-		rc = write_jail_conf(paths, name, root, &t, upper, &idmap, o, err);
+		rc = write_conf_on_network(paths, name, root, &t, upper, &idmap, o, err);
 		conf_written = rc == 0;
 	}
 	/*
@@ -491,7 +559,7 @@ static int destroy_locked(const struct lj_paths *paths, const char *conf_file, c
 			return rc;
 		struct conf_jail *cj = conf_find_jail(&c, name);
 		struct lj_jail j = {0};
-		if (cj && (rc = lj_jail_from_conf(&j, cj, err)) < 0) {
+		if (cj && (rc = store_jail_from_conf(paths, &j, cj, err)) < 0) {
 			conf_release(&c);
 			return rc;
 		}

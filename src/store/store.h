@@ -16,8 +16,12 @@ struct store_create_opts {
 	const char *template; /* NULL: debian-12, or the only template */
 	bool thick;           /* a full copy instead of an overlay */
 	const char *hostname; /* NULL: the jail's name */
-	const char *ip4;      /* inherit (default) or disable; with vnet ADDR/PREFIX */
-	bool vnet;            /* its own stack on a bridge */
+	const char *ip4; /* inherit, disable, or ADDR[/PREFIX] on the network (NULL: one free) */
+	const char
+		*network; /* an ljail network; NULL: "default" unless ip4 or vnet say otherwise */
+	char **publish;   /* vnet.publish values (--publish) */
+	size_t npublish;
+	bool vnet;            /* its own stack on a bridge named here, addressed by hand */
 	const char *bridge;   /* with vnet: default ljbr0 */
 	const char *router;   /* with vnet: the bridge's address and the default route */
 	bool nat;             /* with vnet: vnet.nat */

@@ -17,10 +17,11 @@
 
 /*
  * What a template has beyond the variant unless --bare: what the account's
- * user reached for and minbase lacks (ping, ip, ps, dig, and the CAs that
- * apt and TLS need).
+ * user reached for and minbase lacks (ping, ip, ps, dig, nc to listen and
+ * connect by hand, and the CAs that apt and TLS need).
  */
-#define STORE_TEMPLATE_TOOLS "iputils-ping,iproute2,procps,ca-certificates,bind9-dnsutils"
+#define STORE_TEMPLATE_TOOLS                                                                       \
+	"iputils-ping,iproute2,procps,ca-certificates,bind9-dnsutils,netcat-openbsd"
 
 struct store_template_opts {
 	const char *suite;   /* default bookworm */

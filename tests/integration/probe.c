@@ -11,6 +11,11 @@
  *        probe alloc MB      touches MB megabytes, one at a time, printing each
  *        probe forks N       forks up to N children that wait; prints how many it got
  *        probe nofile        prints how many descriptors it can open
+ *        probe spoof IFACE MAC SRC DST PORT
+ *                            sends one UDP datagram "spoofed" from SRC to DST:PORT
+ *                            as an Ethernet frame to MAC, through a packet socket:
+ *                            what a jail's root can put on its link, whatever
+ *                            its routes say
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,7 +24,12 @@
 #include <linux/io_uring.h>
 #include <linux/keyctl.h>
 #include <linux/reboot.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
 #include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/udp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +79,63 @@ static int forks(int n)
 	return got;
 }
 
+/* The Internet checksum of len bytes (RFC 1071). */
+static uint16_t checksum(const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	uint32_t sum = 0;
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)(p[len - 1] << 8);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((uint16_t)~sum);
+}
+
+static int spoof(char **argv)
+{
+	struct {
+		struct ethhdr eth;
+		struct iphdr ip;
+		struct udphdr udp;
+		char payload[8];
+	} __attribute__((packed)) f = {0};
+	unsigned m[6];
+	if (sscanf(argv[3], "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5]) != 6)
+		return 2;
+	for (int i = 0; i < 6; i++)
+		f.eth.h_dest[i] = (unsigned char)m[i];
+	f.eth.h_proto = htons(ETH_P_IP);
+	memcpy(f.payload, "spoofed\n", 8);
+	f.ip.version = 4;
+	f.ip.ihl = 5;
+	f.ip.ttl = 64;
+	f.ip.protocol = IPPROTO_UDP;
+	f.ip.tot_len = htons(sizeof(f) - sizeof(f.eth));
+	inet_pton(AF_INET, argv[4], &f.ip.saddr);
+	inet_pton(AF_INET, argv[5], &f.ip.daddr);
+	f.ip.check = checksum(&f.ip, sizeof(f.ip));
+	f.udp.source = htons(40000);
+	f.udp.dest = htons((uint16_t)atoi(argv[6]));
+	f.udp.len = htons(sizeof(f.udp) + sizeof(f.payload));
+	/* The UDP checksum is optional over IPv4: 0 means none. */
+	int fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_IP));
+	struct ifreq ifr = {0};
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", argv[2]);
+	if (fd < 0 || ioctl(fd, SIOCGIFHWADDR, &ifr) < 0) {
+		report("spoof", -1);
+		return 1;
+	}
+	memcpy(f.eth.h_source, ifr.ifr_hwaddr.sa_data, 6);
+	struct sockaddr_ll to = {.sll_family = AF_PACKET,
+				 .sll_ifindex = (int)if_nametoindex(argv[2]),
+				 .sll_halen = 6};
+	memcpy(to.sll_addr, f.eth.h_dest, 6);
+	report("spoof", sendto(fd, &f, sizeof(f), 0, (struct sockaddr *)&to, sizeof(to)));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 2 && !strcmp(argv[1], "alloc")) {
@@ -94,6 +161,8 @@ int main(int argc, char **argv)
 		printf("opened %d\n", n);
 		return 0;
 	}
+	if (argc > 6 && !strcmp(argv[1], "spoof"))
+		return spoof(argv);
 	if (argc > 1 && !strcmp(argv[1], "raw")) {
 		report("raw_socket", socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
 		report("packet_socket", socket(AF_PACKET, SOCK_RAW, 0));

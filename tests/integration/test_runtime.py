@@ -1292,6 +1292,9 @@ def test_doctor_pings_nothing_of_the_host_s_from_an_inherit_jail(lj):
     rc, out, err = lj.run("doctor", "inh")
     ping = [x for x in out.splitlines() if ": ping " in x]
     assert len(ping) == 1 and "ping 127.0.0.1 (the host's stack; loopback)" in ping[0], out
+    # Nor does it ask the host's name servers: it says what an inherit jail is instead.
+    assert "DNS not probed (the host's stack and resolvers)" in out, out
+    assert "the host's network stack (ip4 = inherit): ping_group_range is the host's" in out
     lj.ok("stop", "inh")
 
 

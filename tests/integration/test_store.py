@@ -343,7 +343,8 @@ def test_create_bad_input(debian, clean):
     for bad in ("a/b", "..", "../x", "x y"):
         assert "is not usable" in fails("create", bad)
     assert "does not exist" in fails("create", "x", "--template", "never-made")
-    assert "use inherit or disable" in fails("create", "x", "--ip4", "bogus")
+    assert "--ip4 'bogus': inherit, disable, or an IPv4 address" in \
+        fails("create", "x", "--ip4", "bogus")
     assert not os.path.exists(os.path.join(CONTAINERS, "x"))
 
 

@@ -115,9 +115,9 @@ static const char started[] = "plan j\n"
 			      "exec.prestart\n"
 			      "create j\n"
 			      "exec.created\n"
+			      "net_sync running=1\n"
 			      "jid 1\n"
 			      "net_up j\n"
-			      "net_sync running=1\n"
 			      "attach j\n"
 			      "exec.start\n"
 			      "attach j\n"
@@ -163,25 +163,25 @@ static const struct start_failure start_failures[] = {
 	{"exec.created", NULL,
 	 "plan j\nexec.prepare\nexec.prestart\ncreate j\nexec.created\ndestroy j\nexec.poststop\n"
 	 "exec.release\nrelease 1\nnet_sync running=0\n"},
-	{NULL, "net_up",
-	 "plan j\nexec.prepare\nexec.prestart\ncreate j\nexec.created\njid 1\nnet_up "
-	 "j\n" UNDO_CREATED},
 	{NULL, "net_sync",
-	 "plan j\nexec.prepare\nexec.prestart\ncreate j\nexec.created\njid 1\nnet_up j\n"
+	 "plan j\nexec.prepare\nexec.prestart\ncreate j\nexec.created\n"
 	 "net_sync running=1\n" UNDO_CREATED},
+	{NULL, "net_up",
+	 "plan j\nexec.prepare\nexec.prestart\ncreate j\nexec.created\n"
+	 "net_sync running=1\njid 1\nnet_up j\n" UNDO_CREATED},
 	{"exec.start", NULL,
-	 "plan j\nexec.prepare\nexec.prestart\ncreate j\nexec.created\njid 1\nnet_up j\n"
-	 "net_sync running=1\nattach j\nexec.start\n" UNDO_CREATED},
+	 "plan j\nexec.prepare\nexec.prestart\ncreate j\nexec.created\nnet_sync running=1\n"
+	 "jid 1\nnet_up j\nattach j\nexec.start\n" UNDO_CREATED},
 	{"command", NULL,
-	 "plan j\nexec.prepare\nexec.prestart\ncreate j\nexec.created\njid 1\nnet_up j\n"
-	 "net_sync running=1\nattach j\nexec.start\nattach j\ncommand\n" UNDO_CREATED},
+	 "plan j\nexec.prepare\nexec.prestart\ncreate j\nexec.created\nnet_sync running=1\n"
+	 "jid 1\nnet_up j\nattach j\nexec.start\nattach j\ncommand\n" UNDO_CREATED},
 	{"exec.poststart", NULL,
-	 "plan j\nexec.prepare\nexec.prestart\ncreate j\nexec.created\njid 1\nnet_up j\n"
-	 "net_sync running=1\nattach j\nexec.start\nattach "
+	 "plan j\nexec.prepare\nexec.prestart\ncreate j\nexec.created\nnet_sync running=1\n"
+	 "jid 1\nnet_up j\nattach j\nexec.start\nattach "
 	 "j\ncommand\nexec.poststart\n" UNDO_CREATED},
 	{NULL, "commit",
-	 "plan j\nexec.prepare\nexec.prestart\ncreate j\nexec.created\njid 1\nnet_up j\n"
-	 "net_sync running=1\nattach j\nexec.start\nattach j\ncommand\nexec.poststart\n"
+	 "plan j\nexec.prepare\nexec.prestart\ncreate j\nexec.created\nnet_sync running=1\n"
+	 "jid 1\nnet_up j\nattach j\nexec.start\nattach j\ncommand\nexec.poststart\n"
 	 "commit j\n" UNDO_CREATED},
 };
 

@@ -339,6 +339,48 @@ static void test_idmap_parse(void **state)
 		assert_int_equal(lj_idmap_parse(bad[i], &m), -EINVAL);
 }
 
+static void test_publish_parse(void **state)
+{
+	(void)state;
+	struct lj_publish p;
+	const char *why = NULL;
+	char text[64];
+	assert_int_equal(lj_publish_parse("8888:8000", &p, &why), 0);
+	assert_int_equal(p.host_port, 8888);
+	assert_int_equal(p.jail_port, 8000);
+	assert_false(p.udp);
+	assert_string_equal(p.host_addr, "");
+	assert_string_equal(lj_publish_format(&p, text, sizeof(text)), "8888:8000/tcp");
+	assert_int_equal(lj_publish_parse("127.0.0.1:53:5353/udp", &p, &why), 0);
+	assert_true(p.udp);
+	assert_string_equal(lj_publish_format(&p, text, sizeof(text)), "127.0.0.1:53:5353/udp");
+	/* 0.0.0.0 is every address, as no address. */
+	assert_int_equal(lj_publish_parse("0.0.0.0:80:80/tcp", &p, &why), 0);
+	assert_string_equal(p.host_addr, "");
+	/* found by fuzz-publish: the two spellings must be one value, to the byte */
+	struct lj_publish plain;
+	assert_int_equal(lj_publish_parse("80:80", &plain, &why), 0);
+	assert_memory_equal(&p, &plain, sizeof(p));
+	static const char *const bad[] = {"80",        "0:80",          "80:0",   "65536:80",
+					  "80:65536",  "-1:80",         "+80:80", "80:80/sctp",
+					  "80:80/",    ":80",           "80:",    "1.2.3:80:80",
+					  "::1:80:80", "a:80:80",       "80 :80", "80:8 0",
+					  "080000:80", "1.2.3.4:5:6:7", ""};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why = NULL;
+		assert_int_equal(lj_publish_parse(bad[i], &p, &why), -EINVAL);
+		assert_non_null(why);
+	}
+	struct lj_publish a, b;
+	lj_publish_parse("8080:80", &a, &why);
+	lj_publish_parse("127.0.0.1:8080:81", &b, &why);
+	assert_true(lj_publish_clash(&a, &b)); /* every address takes in 127.0.0.1 */
+	lj_publish_parse("10.0.0.1:8080:81", &a, &why);
+	assert_false(lj_publish_clash(&a, &b));
+	lj_publish_parse("127.0.0.1:8080:81/udp", &a, &why);
+	assert_false(lj_publish_clash(&a, &b));
+}
+
 static void test_userns_from_conf(void **state)
 {
 	(void)state;
@@ -550,6 +592,7 @@ int main(void)
 		cmocka_unit_test(test_state_roundtrip),
 		cmocka_unit_test(test_mounts_never_hidden),
 		cmocka_unit_test(test_idmap_parse),
+		cmocka_unit_test(test_publish_parse),
 		cmocka_unit_test(test_userns_from_conf),
 		cmocka_unit_test(test_subid_overlaps),
 		cmocka_unit_test_setup_teardown(test_cgroup_v2_writes, with_tree, remove_tree),

@@ -73,6 +73,7 @@ int cli_cmd_useradd(struct cli *cli, int argc, char **argv);
 int cli_cmd_destroy(struct cli *cli, int argc, char **argv);
 int cli_cmd_cp(struct cli *cli, int argc, char **argv);
 int cli_cmd_rctl(struct cli *cli, int argc, char **argv);
+int cli_cmd_network(struct cli *cli, int argc, char **argv);
 int cli_cmd_doctor(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ljail create NAME [--template T] [--thick] [--hostname H]
- *              [--ip4 inherit|disable | --vnet --ip4 ADDR/PREFIX [--bridge BR]
+ *              [[--network NET] [--ip4 ADDR[/PREFIX]] [--publish [IP:]HP:JP[/udp]]... |
+ *               --ip4 inherit|disable | --vnet --ip4 ADDR/PREFIX [--bridge BR]
  *               [--router ADDR] [--nat]] [--privileged] [--rctl RULE]...
  *              [--user USER [--sudo]] [--start]
  */
@@ -13,6 +14,7 @@
 #include "model/jail.h"
 #include "platform/platform.h"
 #include "runtime/lifecycle.h"
+#include "store/network.h"
 #include "store/store.h"
 
 enum {
@@ -29,6 +31,8 @@ enum {
 	OPT_NAT,
 	OPT_PRIVILEGED,
 	OPT_RCTL,
+	OPT_NETWORK,
+	OPT_PUBLISH,
 };
 
 /* The new jail, from the configuration as it now stands. */
@@ -44,7 +48,8 @@ static int start_jail(struct cli *cli, const char *name)
 	if (status == LJ_EXIT_OK && !cj)
 		status = cli_print_error(&(struct lj_error){
 			.code = ENOENT, .msg = "the new jail is not in the configuration"});
-	else if (cj && (lj_jail_from_conf(&j, cj, &err) < 0 || lj_start(&cli->paths, &j, &err) < 0))
+	else if (cj && (store_jail_from_conf(&cli->paths, &j, cj, &err) < 0 ||
+			lj_start(&cli->paths, &j, &err) < 0))
 		status = cli_print_error(&err);
 	else if (cj && cli->verbosity >= 0)
 		printf("%s: created\n", name);
@@ -69,6 +74,8 @@ int cli_cmd_create(struct cli *cli, int argc, char **argv)
 		{"nat", no_argument, NULL, OPT_NAT},
 		{"privileged", no_argument, NULL, OPT_PRIVILEGED},
 		{"rctl", required_argument, NULL, OPT_RCTL},
+		{"network", required_argument, NULL, OPT_NETWORK},
+		{"publish", required_argument, NULL, OPT_PUBLISH},
 		{NULL, 0, NULL, 0},
 	};
 	const struct cli_command *cmd = cli_find_command("create");
@@ -79,7 +86,9 @@ int cli_cmd_create(struct cli *cli, int argc, char **argv)
 	int opt, nargs = 0;
 	LJ_CLEANUP_FREE char **args = lj_xcalloc((size_t)argc + 1, sizeof(*args));
 	LJ_CLEANUP_FREE char **rules = lj_xcalloc((size_t)argc + 1, sizeof(*rules));
+	LJ_CLEANUP_FREE char **publish = lj_xcalloc((size_t)argc + 1, sizeof(*publish));
 	o.rctl = rules;
+	o.publish = publish;
 	while ((opt = cli_getopt_mixed(cli, argc, argv, "", longopts, args, &nargs)) != -1) {
 		switch (opt) {
 		case OPT_TEMPLATE: o.template = optarg; break;
@@ -95,6 +104,8 @@ int cli_cmd_create(struct cli *cli, int argc, char **argv)
 		case OPT_NAT: o.nat = true; break;
 		case OPT_PRIVILEGED: o.privileged = true; break;
 		case OPT_RCTL: rules[o.nrctl++] = optarg; break;
+		case OPT_NETWORK: o.network = optarg; break;
+		case OPT_PUBLISH: publish[o.npublish++] = optarg; break;
 		default: return LJ_EXIT_USAGE;
 		}
 	}

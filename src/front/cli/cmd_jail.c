@@ -16,6 +16,7 @@
 #include "runtime/lifecycle.h"
 #include "runtime/running.h"
 #include "runtime/state.h"
+#include "store/network.h"
 
 enum action { START, STOP, RESTART };
 
@@ -25,7 +26,7 @@ static int act_on(struct cli *cli, enum action action, struct conf_jail *cj, con
 	struct lj_jail j = {0};
 	int rc = 0;
 
-	if (cj && (rc = lj_jail_from_conf(&j, cj, &err)) < 0)
+	if (cj && (rc = store_jail_from_conf(&cli->paths, &j, cj, &err)) < 0)
 		return cli_print_error(&err);
 	int status = LJ_EXIT_OK;
 	if (action == STOP || action == RESTART) {

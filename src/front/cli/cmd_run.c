@@ -14,6 +14,7 @@
 #include "model/jail.h"
 #include "platform/platform.h"
 #include "runtime/lifecycle.h"
+#include "store/network.h"
 
 int cli_cmd_run(struct cli *cli, int argc, char **argv)
 {
@@ -51,7 +52,7 @@ int cli_cmd_run(struct cli *cli, int argc, char **argv)
 			fprintf(stderr, "ljail: jail '%s' is not in the configuration\n", target);
 			status = LJ_EXIT_USAGE;
 		}
-		if (status == LJ_EXIT_OK && lj_jail_from_conf(&j, cj, &err) < 0) {
+		if (status == LJ_EXIT_OK && store_jail_from_conf(&cli->paths, &j, cj, &err) < 0) {
 			status = cli_print_error(&err);
 			lj_jail_release(&j);
 		}

@@ -29,10 +29,11 @@ const struct cli_command cli_commands[] = {
 	 "template update NAME | template destroy NAME",
 	 "make, list, update and remove the Debian trees jails are cloned from"},
 	{"create", cli_cmd_create,
-	 "create NAME [--template T] [--thick] [--hostname H] [--ip4 inherit|disable | --vnet "
-	 "--ip4 ADDR/PREFIX [--bridge BR] [--router ADDR] [--nat]] [--privileged] "
-	 "[--rctl RULE]... [--user USER [--sudo]] "
-	 "[--start]",
+	 "create NAME [--template T] [--thick] [--hostname H] "
+	 "[[--network NET] [--ip4 ADDR[/PREFIX]] [--publish [IP:]HOSTPORT:JAILPORT[/udp]]... | "
+	 "--ip4 inherit|disable | "
+	 "--vnet --ip4 ADDR/PREFIX [--bridge BR] [--router ADDR] [--nat]] [--privileged] "
+	 "[--rctl RULE]... [--user USER [--sudo]] [--start]",
 	 "make a jail from a template and write its jail.conf.d file"},
 	{"useradd", cli_cmd_useradd,
 	 "useradd JAIL USER [--uid N] [--groups G,...] [--shell SH] [--sudo]",
@@ -43,6 +44,10 @@ const struct cli_command cli_commands[] = {
 	 "copy a file into a jail or out of one (JAIL:/PATH on one side)"},
 	{"rctl", cli_cmd_rctl, "rctl [-u] JAIL | rctl -a JAIL RULE",
 	 "a running jail's resource limits, what it uses (-u), or a rule added at once (-a)"},
+	{"network", cli_cmd_network,
+	 "network list | network create NAME [--subnet NET/PREFIX] [--no-nat] [--no-dns] | "
+	 "network destroy NAME",
+	 "the networks jails are on: a bridge, a subnet, NAT and a name server each"},
 	{"doctor", cli_cmd_doctor, "doctor [--user USER] [JAIL]",
 	 "check the host, and a running jail from inside as an ordinary user"},
 	{"config", cli_cmd_config, "config check | config show [-e SEP] [NAME...]",

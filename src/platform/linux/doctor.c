@@ -303,10 +303,39 @@ void lj_doctor_inside(struct lj_doctor *d, const struct lj_user *u, bool own_net
 	report(d, check_icmp(to, why, sizeof(why)) == 0, what, why,
 	       "the jail needs its own network stack (ljail sets ping_group_range there) and a "
 	       "route to that address");
-	snprintf(what, sizeof(what), "jail, as %s: DNS over UDP", u->name);
-	report(d, check_udp_dns(why, sizeof(why)) == 0, what, why,
-	       "check dns.resolvconf and that the nameserver is reachable (vnet.nat for the "
-	       "outside)");
+	/*
+	 * Only a name server on the jail's own gateway (its network's, on a
+	 * bridge ljail made) is asked: doctor never sends a query to the
+	 * host's resolvers or anything beyond the host by itself.
+	 */
+	struct in_addr ns;
+	bool own_ns = is_gw && nameserver(&ns) && ns.s_addr == to.s_addr;
+	if (own_ns) {
+		snprintf(what, sizeof(what),
+			 "jail, as %s: DNS over UDP to its network's name server", u->name);
+		report(d, check_udp_dns(why, sizeof(why)) == 0, what, why,
+		       "the network's name server (dnsmasq on the bridge) should answer: ljail "
+		       "network list, and restart the jail");
+	} else {
+		snprintf(what, sizeof(what), "jail, as %s: DNS not probed (%s)", u->name,
+			 own_net ? "its name server is not its gateway's"
+				 : "the host's stack and resolvers");
+		report(d, true, what, "", "");
+	}
+	if (!own_net) {
+		/* What sharing the host's stack means, said rather than discovered. */
+		char range[64] = "?";
+		FILE *f = fopen("/proc/sys/net/ipv4/ping_group_range", "re");
+		if (f && fgets(range, sizeof(range), f))
+			range[strcspn(range, "\n")] = '\0';
+		if (f)
+			fclose(f);
+		snprintf(what, sizeof(what),
+			 "jail: the host's network stack (ip4 = inherit): ping_group_range is the "
+			 "host's (%s); no address, names or ports of its own",
+			 range);
+		report(d, true, what, "", "");
+	}
 	snprintf(what, sizeof(what), "jail, as %s: netlink (ip addr)", u->name);
 	report(d, check_netlink(why, sizeof(why)) == 0, what, why,
 	       "allow.socket_af must not be refusing netlink");

@@ -60,6 +60,21 @@ int plat_plan(const struct lj_jail *j, struct plat_jail **out, struct lj_error *
 		LJ_CLEANUP_FREE char *parent = lx_cgroup_parent_here(LX_CGROUP_FS);
 		pj->cgroup = lj_xasprintf("%s/%s.%s", parent, j->name, pj->tag);
 	}
+	if (j->net_owned) {
+		pj->netbr = lj_xstrdup(j->bridge);
+		pj->netgw = lj_xstrdup(j->bridge_addr);
+	}
+	if (j->dns)
+		pj->dns = lj_xstrdup(j->dns);
+	const char *addr4 = lj_jail_addr4(j);
+	if (addr4)
+		pj->addr4 = lj_xstrdup(addr4);
+	pj->npublish = j->npublish;
+	pj->publish = j->npublish ? lj_xcalloc(j->npublish, sizeof(*pj->publish)) : NULL;
+	for (size_t i = 0; i < j->npublish; i++) {
+		char text[64];
+		pj->publish[i] = lj_xstrdup(lj_publish_format(&j->publish[i], text, sizeof(text)));
+	}
 	int rc = 0;
 	if (j->nat && !(pj->nat = lj_net_subnet(j->bridge_addr)))
 		rc = lj_error_usage(err, "jail '%s': vnet.bridge.addr '%s' is not an IPv4 ADDR/PREFIX",
@@ -142,6 +157,16 @@ void plat_record(const struct plat_jail *pj, struct lj_kvlist *rec)
 		lj_kv_add(rec, "moved", pj->moved[i]);
 	if (pj->nat)
 		lj_kv_add(rec, "nat", pj->nat);
+	if (pj->netbr) {
+		lj_kv_add(rec, "netbr", pj->netbr);
+		lj_kv_add(rec, "netgw", pj->netgw);
+	}
+	if (pj->dns)
+		lj_kv_add(rec, "dns", pj->dns);
+	if (pj->addr4)
+		lj_kv_add(rec, "addr4", pj->addr4);
+	for (size_t i = 0; i < pj->npublish; i++)
+		lj_kv_add(rec, "publish", pj->publish[i]);
 	put_hex(rec, "seccomp", pj->seccomp, pj->seccomp_len);
 	if (pj->cgroup)
 		lj_kv_add(rec, "cgroup", pj->cgroup);
@@ -227,7 +252,7 @@ void plat_describe(const struct plat_jail *pj, struct lj_kvlist *out)
 
 bool plat_record_net_shared(const struct lj_kvlist *rec)
 {
-	return lj_kv_get(rec, "nat") != NULL;
+	return lj_kv_get(rec, "nat") || lj_kv_get(rec, "netbr") || lj_kv_get(rec, "publish");
 }
 
 int plat_open(const char *name, const struct lj_kvlist *rec, struct plat_jail **out,
@@ -268,6 +293,7 @@ int plat_open(const char *name, const struct lj_kvlist *rec, struct plat_jail **
 			*LJ_VEC_PUSH(pj->moved, pj->nmoved, cap) = lj_xstrdup(rec->items[i].value);
 	const char *nat = lj_kv_get(rec, "nat");
 	pj->nat = nat ? lj_xstrdup(nat) : NULL;
+	lx_net_open_record(pj, rec);
 	const char *seccomp = lj_kv_get(rec, "seccomp");
 	pj->seccomp = from_hex(seccomp ? seccomp : "", &pj->seccomp_len);
 	const char *cg = record_cgroup(rec);
@@ -362,6 +388,13 @@ void plat_close(struct plat_jail *pj)
 		free(pj->moved[i]);
 	free(pj->moved);
 	free(pj->nat);
+	free(pj->netbr);
+	free(pj->netgw);
+	free(pj->dns);
+	free(pj->addr4);
+	for (size_t i = 0; i < pj->npublish; i++)
+		free(pj->publish[i]);
+	free(pj->publish);
 	free(pj->cgroup);
 	free(pj->disk);
 	free(pj->seccomp);

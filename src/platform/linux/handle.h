@@ -30,6 +30,12 @@ struct plat_jail {
 	char **moved;   /* vnet.interface: host interfaces to give back */
 	size_t nmoved;
 	char *nat;      /* the subnet masqueraded for this jail, or NULL */
+	char *netbr;    /* the bridge of the ljail network it is on, or NULL */
+	char *netgw;    /* that bridge's address, ADDR/PREFIX */
+	char *dns;      /* that network's name server address, or NULL */
+	char *addr4;    /* its first IPv4 address, ADDR/PREFIX, or NULL */
+	char **publish; /* vnet.publish, canonical */
+	size_t npublish;
 	char tag[9];    /* 8 random hex digits per start: names its host objects */
 	char *cgroup;   /* its cgroup below the host's cgroup folders, or NULL */
 	long openfiles; /* rctl openfiles: each process's RLIMIT_NOFILE, or -1 */

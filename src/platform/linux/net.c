@@ -35,6 +35,10 @@ bool lj_net_wanted(const struct lj_jail *j)
 static int ensure_bridge(const struct lj_jail *j, struct lj_error *err)
 {
 	int rc = 0;
+	/* A network's bridge is made by the sync before, and marked as its own. */
+	if (j->net_owned && !if_nametoindex(j->bridge))
+		return lj_error_set(err, ENODEV, "jail '%s': bridge '%s' of network '%s' is gone",
+				    j->name, j->bridge, j->network);
 	if (!if_nametoindex(j->bridge)) {
 		rc = lj_rtnl_bridge_add(j->bridge);
 		if (rc == -EEXIST)
@@ -212,5 +216,90 @@ void plat_net_down(struct plat_jail *pj, long jid)
 
 bool plat_net_shared(const struct plat_jail *pj)
 {
-	return pj && pj->nat != NULL;
+	return pj && (pj->nat || pj->netbr || pj->npublish);
+}
+
+void lx_net_open_record(struct plat_jail *pj, const struct lj_kvlist *rec)
+{
+	/*
+	 * The run state is root's, but what goes into nft's script and the
+	 * name server's files is checked again, so a damaged record can never
+	 * add a rule of its own.
+	 */
+	const char *br = lj_kv_get(rec, "netbr");
+	const char *gw = lj_kv_get(rec, "netgw");
+	if (br && *br && strlen(br) < 16 &&
+	    strspn(br, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(br) && gw &&
+	    lj_addr4_ok(gw) && strchr(gw, '/')) {
+		pj->netbr = lj_xstrdup(br);
+		pj->netgw = lj_xstrdup(gw);
+	}
+	const char *dns = lj_kv_get(rec, "dns");
+	if (dns && lj_addr4_ok(dns) && !strchr(dns, '/'))
+		pj->dns = lj_xstrdup(dns);
+	const char *addr4 = lj_kv_get(rec, "addr4");
+	if (addr4 && lj_addr4_ok(addr4))
+		pj->addr4 = lj_xstrdup(addr4);
+	size_t cap = 0;
+	for (size_t i = 0; i < rec->n; i++) {
+		struct lj_publish p;
+		const char *why;
+		char text[64];
+		if (lj_str_eq(rec->items[i].key, "publish") &&
+		    lj_publish_parse(rec->items[i].value, &p, &why) == 0)
+			*LJ_VEC_PUSH(pj->publish, pj->npublish, cap) =
+				lj_xstrdup(lj_publish_format(&p, text, sizeof(text)));
+	}
+}
+
+/* Is an IPv4 address of the host's /etc/resolv.conf name servers in net/mask? */
+static bool resolver_within(uint32_t net, uint32_t mask, char *addr, size_t len)
+{
+	FILE *f = fopen("/etc/resolv.conf", "re");
+	if (!f)
+		return false;
+	char line[256];
+	bool found = false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char word[16], a[64];
+		struct in_addr in;
+		if (sscanf(line, " %15s %63s", word, a) == 2 && lj_str_eq(word, "nameserver") &&
+		    inet_pton(AF_INET, a, &in) == 1 && (ntohl(in.s_addr) & mask) == net) {
+			snprintf(addr, len, "%s", a);
+			found = true;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+int plat_net_subnet_free(const char *subnet, const char *bridge, char *why, size_t len)
+{
+	LJ_CLEANUP_FREE char *canonical = lj_net_subnet(subnet);
+	if (!canonical)
+		return -EINVAL;
+	char *slash = strchr(canonical, '/');
+	*slash = '\0';
+	int prefix = atoi(slash + 1);
+	struct in_addr in;
+	inet_pton(AF_INET, canonical, &in);
+	uint32_t net = ntohl(in.s_addr);
+	uint32_t mask = prefix ? ~(0xffffffffu >> prefix) : 0;
+	char ifname[16], addr[64];
+	int rc = lj_rtnl_route_overlaps(net, prefix, bridge, ifname);
+	if (rc < 0)
+		return rc;
+	if (rc > 0) {
+		snprintf(why, len, "the host routes part of it through '%s'", ifname);
+		return -EADDRINUSE;
+	}
+	/*
+	 * The host's name server may sit behind its default route, which claims
+	 * no subnet: a bridge over its address would cut the host's DNS off.
+	 */
+	if (resolver_within(net, mask, addr, sizeof(addr))) {
+		snprintf(why, len, "the host's name server %s is in it", addr);
+		return -EADDRINUSE;
+	}
+	return 0;
 }

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "base/error.h"
+#include "base/kv.h"
 #include "model/jail.h"
 
 /*
@@ -35,5 +36,17 @@ void lj_net_teardown(const char *tag, char *const *moved, size_t nmoved, int net
 
 /* The subnet of ADDR/PREFIX ("10.0.5.1/24" gives "10.0.5.0/24"), or NULL. */
 char *lj_net_subnet(const char *cidr);
+
+/* The network part of a run state's record (checked) into an opened handle. */
+struct plat_jail;
+void lx_net_open_record(struct plat_jail *pj, const struct lj_kvlist *rec);
+
+/*
+ * The bridges of ljail networks that running jails are on, each with its
+ * name server, made; those of this instance's that none is on, removed.
+ */
+struct lj_paths;
+int lx_bridges_sync(const struct lj_paths *paths, struct plat_jail *const *running, size_t n,
+		    struct lj_error *err);
 
 #endif

@@ -139,6 +139,10 @@ static const struct conf_host_param lx_params[] = {
 	S("vnet.ifname", "ljail's own: the name of the jail's end of the veth (default eth0)"),
 	S("vnet.nat", "ljail's own: masquerade the bridge's subnet to the host's uplinks (nftables) while "
 	  "the jail runs"),
+	S("vnet.network", "ljail's own: the ljail network (ljail network list) the jail joins: its "
+	  "bridge, gateway, NAT and name server; ip4.addr is the jail's address on it"),
+	S("vnet.publish", "ljail's own: [HOSTADDR:]HOSTPORT:JAILPORT[/tcp|/udp]: the host's port "
+	  "forwarded to the jail's address while it runs (nftables)"),
 	S("dns.resolvconf", "ljail's own: the jail's /etc/resolv.conf: jail (its own, the default), host (the "
 	  "host's, read-only) or nameserver addresses"),
 	S("allow.io_uring",

@@ -9,6 +9,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <net/if.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -194,4 +195,84 @@ int lj_rtnl_route_default(const char *gw)
 	rtm->rtm_type = RTN_UNICAST;
 	mnl_attr_put(nlh, RTA_GATEWAY, family == AF_INET ? 4 : 16, bytes);
 	return request(nlh);
+}
+
+struct overlap {
+	uint32_t net, mask; /* host order */
+	const char *skip;   /* an interface whose routes do not count, or NULL */
+	int found;          /* the interface index of an overlapping route, or 0 */
+	bool any;
+};
+
+static int route_attr(const struct nlattr *a, void *data)
+{
+	const struct nlattr **tb = data;
+	int type = mnl_attr_get_type(a);
+	if (mnl_attr_type_valid(a, RTA_MAX) >= 0)
+		tb[type] = a;
+	return MNL_CB_OK;
+}
+
+static int route_seen(const struct nlmsghdr *nlh, void *data)
+{
+	struct overlap *o = data;
+	const struct rtmsg *rt = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[RTA_MAX + 1] = {0};
+	mnl_attr_parse(nlh, sizeof(*rt), route_attr, tb);
+	/* A default route leads everywhere; only routes to a subnet claim it. */
+	if (rt->rtm_family != AF_INET || rt->rtm_dst_len == 0 || !tb[RTA_DST])
+		return MNL_CB_OK;
+	int oif = tb[RTA_OIF] ? (int)mnl_attr_get_u32(tb[RTA_OIF]) : 0;
+	char name[IF_NAMESIZE];
+	if (o->skip && oif && if_indextoname((unsigned)oif, name) && strcmp(name, o->skip) == 0)
+		return MNL_CB_OK;
+	uint32_t dst = ntohl(mnl_attr_get_u32(tb[RTA_DST]));
+	uint32_t mask = rt->rtm_dst_len >= 32 ? 0xffffffffu : ~(0xffffffffu >> rt->rtm_dst_len);
+	/* Two prefixes overlap when the shorter one's mask makes them equal. */
+	uint32_t both = mask & o->mask;
+	if ((dst & both) == (o->net & both)) {
+		o->any = true;
+		if (!o->found)
+			o->found = oif;
+	}
+	return MNL_CB_OK;
+}
+
+int lj_rtnl_route_overlaps(uint32_t net, int prefix, const char *skip, char ifname[16])
+{
+	__attribute__((cleanup(socket_cleanup))) struct mnl_socket *nl =
+		mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	char buf[RTNL_BUF];
+	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
+		return -errno;
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = (unsigned)time(NULL);
+	struct rtmsg *rt = mnl_nlmsg_put_extra_header(nlh, sizeof(*rt));
+	rt->rtm_family = AF_INET; /* every table: local addresses are routes of their own */
+	unsigned portid = mnl_socket_get_portid(nl);
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	struct overlap o = {
+		.net = net,
+		.mask = prefix >= 32  ? 0xffffffffu
+			: prefix <= 0 ? 0
+				      : ~(0xffffffffu >> prefix),
+		.skip = skip,
+	};
+	int rc;
+	do {
+		ssize_t n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (n < 0)
+			return -errno;
+		rc = mnl_cb_run(buf, (size_t)n, nlh->nlmsg_seq, portid, route_seen, &o);
+	} while (rc > MNL_CB_STOP);
+	if (rc < 0)
+		return -errno;
+	if (!o.any)
+		return 0;
+	if (!o.found || !if_indextoname((unsigned)o.found, ifname))
+		snprintf(ifname, 16, "?");
+	return 1;
 }

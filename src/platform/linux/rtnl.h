@@ -9,6 +9,7 @@
 #define LJAIL_LINUX_RTNL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "base/error.h"
 
@@ -30,5 +31,13 @@ int lj_rtnl_link_set(const char *name, const char *new_name, int master, int net
 int lj_rtnl_addr_add(const char *name, const char *cidr);
 /* The default route through gw, IPv4 or IPv6. */
 int lj_rtnl_route_default(const char *gw);
+
+/*
+ * Does a route of the host's (any table, the local addresses' too) reach
+ * into NET/PREFIX (net in host order)? 1 with the interface it uses in
+ * ifname, 0, or -errno. Routes through skip do not count; default routes
+ * never do.
+ */
+int lj_rtnl_route_overlaps(uint32_t net, int prefix, const char *skip, char ifname[16]);
 
 #endif
