@@ -22,6 +22,7 @@
 #include "store/network.h"
 #include "store/edit.h"
 #include "store/ids.h"
+#include "store/layout.h"
 #include "store/meta.h"
 #include "store/network.h"
 #include "store/store.h"
@@ -31,16 +32,6 @@
 int store_check_name(const char *kind, const char *name, struct lj_error *err)
 {
 	return conf_name_check(kind, name, err);
-}
-
-static char *container_dir(const struct lj_paths *paths, const char *name)
-{
-	return lj_xasprintf("%s/%s", paths->containers_dir, name);
-}
-
-static char *conf_file_of(const struct lj_paths *paths, const char *name)
-{
-	return lj_xasprintf("%s/%s.conf", paths->conf_dir, name);
 }
 
 /*
@@ -117,7 +108,7 @@ static int write_jail_conf(const struct lj_paths *paths, const char *name, const
 	int rc = lj_make_dirs(paths->conf_dir, 0755, err);
 	if (rc < 0)
 		return rc;
-	LJ_CLEANUP_FREE char *file = conf_file_of(paths, name);
+	LJ_CLEANUP_FREE char *file = store_conf_file(paths, name);
 	int fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
 		return lj_error_set(err, errno, "'%s': %s", file, strerror(errno));
@@ -392,8 +383,8 @@ int store_jail_create(const struct lj_paths *paths, const char *name,
 static int create_locked(const struct lj_paths *paths, const char *name,
 			 const struct store_create_opts *o, struct lj_error *err)
 {
-	LJ_CLEANUP_FREE char *dir = container_dir(paths, name);
-	LJ_CLEANUP_FREE char *file = conf_file_of(paths, name);
+	LJ_CLEANUP_FREE char *dir = store_container_dir(paths, name);
+	LJ_CLEANUP_FREE char *file = store_conf_file(paths, name);
 	struct conf c;
 	int rc = store_load_conf(paths, NULL, name, &c, err);
 	if (rc < 0)
@@ -491,23 +482,6 @@ static int create_locked(const struct lj_paths *paths, const char *name,
  * 1 when the jail runs, 0 when it does not, or an error when its run state
  * cannot be read: then nobody can tell, and its folder is not touched.
  */
-static int is_running(const struct lj_paths *paths, const char *name, struct lj_error *err)
-{
-	struct rt_running r;
-	int rc = rt_probe(paths, name, &r, err);
-	if (rc < 0) {
-		char why[sizeof(err->msg)];
-		snprintf(why, sizeof(why), "%s", err->msg);
-		return lj_error_set(err, EBUSY,
-				    "%s: cannot tell whether the jail runs, so it is left alone "
-				    "(remove the run state if it does not run)",
-				    why);
-	}
-	rc = r.pj != NULL;
-	rt_running_close(&r);
-	return rc;
-}
-
 static int destroy_locked(const struct lj_paths *paths, const char *conf_file, const char *name,
 			  bool force, struct lj_error *err);
 
@@ -532,8 +506,8 @@ int store_jail_destroy(const struct lj_paths *paths, const char *conf_file, cons
 static int destroy_locked(const struct lj_paths *paths, const char *conf_file, const char *name,
 			  bool force, struct lj_error *err)
 {
-	LJ_CLEANUP_FREE char *dir = container_dir(paths, name);
-	LJ_CLEANUP_FREE char *file = conf_file_of(paths, name);
+	LJ_CLEANUP_FREE char *dir = store_container_dir(paths, name);
+	LJ_CLEANUP_FREE char *file = store_conf_file(paths, name);
 	struct stat st;
 	bool have_dir = lstat(dir, &st) == 0;
 	if (have_dir && !S_ISDIR(st.st_mode))
@@ -544,7 +518,7 @@ static int destroy_locked(const struct lj_paths *paths, const char *conf_file, c
 				      "jail '%s' was not made by ljail create: nothing to "
 				      "destroy",
 				      name);
-	int running = is_running(paths, name, err);
+	int running = store_jail_running(paths, name, err);
 	if (running < 0)
 		return running;
 	if (running) {

@@ -89,4 +89,43 @@ int store_load_jail(const struct lj_paths *paths, const char *conf_file, const c
 int store_keep_list(const struct lj_paths *paths, const char *name, const char *param,
 		    char *const *values, size_t n, struct lj_error *err);
 
+/*
+ * A jail made by create, renamed (its folder, its jail.conf.d file, and the
+ * host name inside when it was the old name) or cloned under a new name
+ * (thin where the store allows: the upper layer copied, reflinked where it
+ * can be, or a btrfs snapshot; with an id range and an address of its own,
+ * and without its source's published ports). Neither may run.
+ */
+int store_jail_rename(const struct lj_paths *paths, const char *from, const char *to,
+		      struct lj_error *err);
+int store_jail_clone(const struct lj_paths *paths, const char *src, const char *dst,
+		     struct lj_error *err);
+
+/*
+ * Snapshots of a jail's own files (its upper layer, or its tree), kept in
+ * its folder: made (NULL name: the time, UTC, YYYYMMDD-HHMMSS; *made says
+ * which, freed by the caller), listed by name, removed, and rolled back to
+ * (the jail's files replaced by a copy of the snapshot, which stays). The
+ * jail must not run.
+ */
+int store_snapshot_make(const struct lj_paths *paths, const char *jail, const char *snap,
+			char **made, struct lj_error *err);
+int store_snapshot_list(const struct lj_paths *paths, const char *jail, char ***names, size_t *n,
+			struct lj_error *err);
+int store_snapshot_remove(const struct lj_paths *paths, const char *jail, const char *snap,
+			  struct lj_error *err);
+int store_rollback(const struct lj_paths *paths, const char *jail, const char *snap,
+		   struct lj_error *err);
+
+/*
+ * A stopped jail made by create as a zstd tarball FILE (its jail.conf.d
+ * file and its tree as the jail sees it, ids as the jail's), and such a
+ * file as a new whole jail NAME (NULL: the name it had; *made says which)
+ * with ids and an address of its own, without published ports.
+ */
+int store_jail_export(const struct lj_paths *paths, const char *name, const char *file,
+		      struct lj_error *err);
+int store_jail_import(const struct lj_paths *paths, const char *file, const char *name, char **made,
+		      struct lj_error *err);
+
 #endif

@@ -74,6 +74,12 @@ int cli_cmd_destroy(struct cli *cli, int argc, char **argv);
 int cli_cmd_cp(struct cli *cli, int argc, char **argv);
 int cli_cmd_rctl(struct cli *cli, int argc, char **argv);
 int cli_cmd_network(struct cli *cli, int argc, char **argv);
+int cli_cmd_clone(struct cli *cli, int argc, char **argv);
+int cli_cmd_rename(struct cli *cli, int argc, char **argv);
+int cli_cmd_snapshot(struct cli *cli, int argc, char **argv);
+int cli_cmd_rollback(struct cli *cli, int argc, char **argv);
+int cli_cmd_export(struct cli *cli, int argc, char **argv);
+int cli_cmd_import(struct cli *cli, int argc, char **argv);
 int cli_cmd_doctor(struct cli *cli, int argc, char **argv);
 
 #endif
