@@ -143,6 +143,15 @@ int store_bootstrap(const struct store_bootstrap *b, const char *target, struct 
 		b->include ? lj_xasprintf("--include=%s", b->include) : NULL;
 	LJ_CLEANUP_FREE char *arch = NULL;
 	LJ_CLEANUP_FREE char *sync_in = NULL, *sync_out = NULL, *source = NULL, *cache_dir = NULL;
+	/* Another distribution (Ubuntu, say) brings its own mirror, keys and components. */
+	LJ_CLEANUP_FREE char *keyring =
+		b->keyring ? lj_xasprintf("--keyring=%s", b->keyring) : NULL;
+	LJ_CLEANUP_FREE char *components =
+		lj_xasprintf("--components=%s", b->components ? b->components : "main");
+	LJ_CLEANUP_FREE char *spaced = lj_xstrdup(b->components ? b->components : "main");
+	for (char *c = spaced; *c; c++)
+		if (*c == ',')
+			*c = ' ';
 	bool mm = lj_have_program("mmdebstrap");
 	if (mm) {
 		arch = b->arch ? lj_xasprintf("--architectures=%s", b->arch) : NULL;
@@ -153,7 +162,7 @@ int store_bootstrap(const struct store_bootstrap *b, const char *target, struct 
 		 */
 		sync_in = lj_xasprintf("sync-in %s /var/cache/apt/archives/", b->cache);
 		sync_out = lj_xasprintf("sync-out /var/cache/apt/archives %s", b->cache);
-		source = lj_xasprintf("deb %s %s main", mirror, b->suite);
+		source = lj_xasprintf("deb %s %s %s", mirror, b->suite, spaced);
 		argv[n++] = "mmdebstrap";
 		argv[n++] = "--mode=root";
 		argv[n++] = "--verbose";
@@ -162,6 +171,8 @@ int store_bootstrap(const struct store_bootstrap *b, const char *target, struct 
 			argv[n++] = include;
 		if (arch)
 			argv[n++] = arch;
+		if (keyring)
+			argv[n++] = keyring;
 		argv[n++] = "--skip=essential/unlink";
 		argv[n++] = "--setup-hook=mkdir -p \"$1\"/var/cache/apt/archives";
 		argv[n++] = "--setup-hook";
@@ -183,6 +194,9 @@ int store_bootstrap(const struct store_bootstrap *b, const char *target, struct 
 		if (arch)
 			argv[n++] = arch;
 		argv[n++] = cache_dir;
+		if (keyring)
+			argv[n++] = keyring;
+		argv[n++] = components;
 		argv[n++] = (char *)b->suite;
 		argv[n++] = (char *)target;
 		argv[n++] = mirror;

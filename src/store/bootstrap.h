@@ -15,6 +15,8 @@ struct store_bootstrap {
 	const char *suite;   /* bookworm */
 	const char *variant; /* minbase, buildd or standard */
 	const char *mirror;  /* NULL: apt's own */
+	const char *keyring; /* a keyring file for another distribution's mirror, or NULL */
+	const char *components; /* "main,universe"; NULL: main */
 	const char *include; /* PKG,PKG or NULL */
 	const char *arch;    /* NULL: the host's */
 	const char *cache;   /* folder of .deb files kept between runs */

@@ -44,15 +44,11 @@ static int pack_tree(int rootfd, void *ctx, struct lj_error *err)
 int store_jail_export(const struct lj_paths *paths, const char *name, const char *file,
 		      struct lj_error *err)
 {
-	LJ_CLEANUP_CLOSE int lock = -1;
-	int rc = store_check_name("jail", name, err);
-	if (rc < 0 || (rc = store_name_lock(paths, name, &lock, err)) < 0)
-		return rc;
+	int lock = -1;
 	struct store_jail_info info;
-	if ((rc = store_jail_info(paths, name, &info, err)) < 0) {
-		store_name_unlock(paths, name, &lock);
-		return rc == -EBUSY ? lj_error_wrap(err, "export") : rc;
-	}
+	int rc = store_hold_stopped(paths, name, "export", &lock, &info, err);
+	if (rc < 0)
+		return rc;
 	LJ_CLEANUP_FREE char *dir = store_container_dir(paths, name);
 	LJ_CLEANUP_FREE char *conf = store_conf_file(paths, name);
 	LJ_CLEANUP_FREE char *text = store_read_text(conf, err);

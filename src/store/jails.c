@@ -245,39 +245,40 @@ static int write_conf_on_network(const struct lj_paths *paths, const char *name,
  * jail already has it there (a running one is caught at start as well).
  * Every jail's file is read; a broken one is left out here, as with -a.
  */
+struct address_wanted {
+	const char *name, *bridge;
+	char want[128];
+	struct lj_error *err;
+};
+
+static int address_taken(const struct conf_jail *j, void *ctx)
+{
+	const struct address_wanted *w = ctx;
+	const struct conf_param *b = conf_jail_param(j, "vnet.bridge");
+	if (!b || !b->nvalues)
+		b = conf_jail_param(j, "interface");
+	const struct conf_param *a = conf_jail_param(j, "ip4.addr");
+	if (!b || !b->nvalues || !lj_str_eq(b->values[b->nvalues - 1], w->bridge) || !a ||
+	    lj_str_eq(j->name, w->name))
+		return 0;
+	for (size_t v = 0; v < a->nvalues; v++) {
+		char have[128];
+		if (lj_str_eq(lj_addr_bare(a->values[v], have, sizeof(have)), w->want))
+			return lj_error_usage(w->err,
+					      "--ip4 %s: jail '%s' has that address on bridge '%s' "
+					      "(%s:%u)",
+					      w->want, j->name, w->bridge, a->value_pos[v].file,
+					      a->value_pos[v].line);
+	}
+	return 0;
+}
+
 static int address_free(const struct lj_paths *paths, const char *name,
 			const struct store_create_opts *o, struct lj_error *err)
 {
-	const char *bridge = o->bridge ? o->bridge : "ljbr0";
-	char want[128], have[128];
-	lj_addr_bare(o->ip4, want, sizeof(want));
-	struct conf c;
-	conf_init(&c);
-	size_t skipped = 0;
-	conf_load_checked(&c, NULL, paths->conf_file, paths->conf_dir, NULL, 0, plat_conf_host(),
-			  &skipped);
-	int rc = 0;
-	for (size_t i = 0; i < c.njails && rc == 0; i++) {
-		const struct conf_jail *j = &c.jails[i];
-		const struct conf_param *b = conf_jail_param(j, "vnet.bridge");
-		if (!b || !b->nvalues)
-			b = conf_jail_param(j, "interface");
-		const struct conf_param *a = conf_jail_param(j, "ip4.addr");
-		if (!b || !b->nvalues || !lj_str_eq(b->values[b->nvalues - 1], bridge) || !a ||
-		    lj_str_eq(j->name, name))
-			continue;
-		for (size_t v = 0; v < a->nvalues && rc == 0; v++) {
-			if (lj_str_eq(lj_addr_bare(a->values[v], have, sizeof(have)), want))
-				rc = lj_error_usage(
-					err,
-					"--ip4 %s: jail '%s' has that address on bridge "
-					"'%s' (%s:%u)",
-					want, j->name, bridge, a->value_pos[v].file,
-					a->value_pos[v].line);
-		}
-	}
-	conf_release(&c);
-	return rc;
+	struct address_wanted w = {name, o->bridge ? o->bridge : "ljbr0", "", err};
+	lj_addr_bare(o->ip4, w.want, sizeof(w.want));
+	return store_each_configured(paths, address_taken, &w);
 }
 
 /*

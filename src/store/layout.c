@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "store/layout.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -8,6 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conf/conf.h"
+#include "conf/files.h"
+#include "platform/platform.h"
 #include "runtime/running.h"
 #include "runtime/state.h"
 #include "store/meta.h"
@@ -108,6 +112,19 @@ int store_jail_info(const struct lj_paths *paths, const char *name, struct store
 	if (rc < 0)
 		store_jail_info_release(info);
 	return rc < 0 ? rc : 0;
+}
+
+int store_hold_stopped(const struct lj_paths *paths, const char *name, const char *what, int *lock,
+		       struct store_jail_info *info, struct lj_error *err)
+{
+	int rc = store_check_name("jail", name, err);
+	if (rc < 0 || (rc = store_name_lock(paths, name, lock, err)) < 0)
+		return rc;
+	if ((rc = store_jail_info(paths, name, info, err)) < 0) {
+		store_name_unlock(paths, name, lock);
+		return rc == -EBUSY ? lj_error_wrap(err, "%s", what) : rc;
+	}
+	return 0;
 }
 
 /* Does line, less its leading blanks, start with key and then " =" or "="? */
@@ -239,4 +256,43 @@ int store_write_conf_leased(const struct lj_paths *paths, const char *name, cons
 	LJ_CLEANUP_FREE char *made = store_conf_retarget(text, r);
 	r->addr = NULL;
 	return store_write_new_text(file, made, err);
+}
+
+int store_each_configured(const struct lj_paths *paths,
+			  int (*fn)(const struct conf_jail *cj, void *ctx), void *ctx)
+{
+	struct conf c;
+	conf_init(&c);
+	size_t skipped = 0;
+	conf_load_checked(&c, NULL, paths->conf_file, paths->conf_dir, NULL, 0, plat_conf_host(),
+			  &skipped);
+	int rc = 0;
+	for (size_t i = 0; i < c.njails && rc == 0; i++)
+		rc = fn(&c.jails[i], ctx);
+	conf_release(&c);
+	return rc;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int store_list_dir(const char *dir, char ***names, size_t *n, struct lj_error *err)
+{
+	*names = NULL;
+	*n = 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0
+				       : lj_error_set(err, errno, "'%s': %s", dir, strerror(errno));
+	size_t cap = 0;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			*LJ_VEC_PUSH(*names, *n, cap) = lj_xstrdup(e->d_name);
+	closedir(d);
+	if (*n)
+		qsort(*names, *n, sizeof(**names), by_name);
+	return 0;
 }

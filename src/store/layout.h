@@ -42,6 +42,14 @@ int store_jail_info(const struct lj_paths *paths, const char *name, struct store
 void store_jail_info_release(struct store_jail_info *info);
 
 /*
+ * The name's lock (*lock) and store_jail_info of a jail that must hold
+ * still for what (a command's name, said when it runs); on an error
+ * neither is held.
+ */
+int store_hold_stopped(const struct lj_paths *paths, const char *name, const char *what, int *lock,
+		       struct store_jail_info *info, struct lj_error *err);
+
+/*
  * A jail's configuration file made over for another name or place, as the
  * administrator would with an editor: the "OLD {" line, every path below
  * the old container folder, host.hostname when it was the old name, the id
@@ -67,6 +75,18 @@ char *store_conf_text_value(const char *text, const char *key);
  */
 int store_write_conf_leased(const struct lj_paths *paths, const char *name, const char *text,
 			    struct store_retarget *r, const char *network, struct lj_error *err);
+
+/*
+ * Calls fn for each jail of the whole configuration (jail.conf and every
+ * jail.conf.d file; a broken file left out, as with -a) until fn returns
+ * non-zero, and returns that.
+ */
+struct conf_jail;
+int store_each_configured(const struct lj_paths *paths,
+			  int (*fn)(const struct conf_jail *cj, void *ctx), void *ctx);
+
+/* A folder's entries that do not start with '.', sorted; none when it is missing. */
+int store_list_dir(const char *dir, char ***names, size_t *n, struct lj_error *err);
 
 /* The lock-free helpers of clone, rename and import. */
 char *store_read_text(const char *file, struct lj_error *err);

@@ -7,7 +7,6 @@
  * wait on each other. What is made is made beside and moved into place
  * last, so that a failure leaves the jails as they were.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -314,15 +313,11 @@ int store_snapshot_make(const struct lj_paths *paths, const char *jail, const ch
 		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", gmtime_r(&now, &tm));
 		snap = stamp;
 	}
-	int rc = store_check_name("snapshot", snap, err);
-	LJ_CLEANUP_CLOSE int lock = -1;
-	if (rc < 0 || (rc = store_name_lock(paths, jail, &lock, err)) < 0)
-		return rc;
+	int lock = -1;
 	struct store_jail_info info;
-	if ((rc = store_jail_info(paths, jail, &info, err)) < 0) {
-		store_name_unlock(paths, jail, &lock);
-		return rc == -EBUSY ? lj_error_wrap(err, "snapshot") : rc;
-	}
+	int rc = store_check_name("snapshot", snap, err);
+	if (rc < 0 || (rc = store_hold_stopped(paths, jail, "snapshot", &lock, &info, err)) < 0)
+		return rc;
 	LJ_CLEANUP_FREE char *dir = store_container_dir(paths, jail);
 	LJ_CLEANUP_FREE char *all = snapshot_dir(paths, jail, NULL);
 	LJ_CLEANUP_FREE char *one = snapshot_dir(paths, jail, snap);
@@ -350,11 +345,6 @@ int store_snapshot_make(const struct lj_paths *paths, const char *jail, const ch
 	return rc;
 }
 
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int store_snapshot_list(const struct lj_paths *paths, const char *jail, char ***names, size_t *n,
 			struct lj_error *err)
 {
@@ -367,19 +357,7 @@ int store_snapshot_list(const struct lj_paths *paths, const char *jail, char ***
 	if (access(dir, F_OK) < 0)
 		return lj_error_usage(err, "jail '%s' was not made by ljail create", jail);
 	LJ_CLEANUP_FREE char *all = snapshot_dir(paths, jail, NULL);
-	DIR *d = opendir(all);
-	if (!d)
-		return errno == ENOENT ? 0
-				       : lj_error_set(err, errno, "'%s': %s", all, strerror(errno));
-	size_t cap = 0;
-	struct dirent *e;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			*LJ_VEC_PUSH(*names, *n, cap) = lj_xstrdup(e->d_name);
-	closedir(d);
-	if (*n)
-		qsort(*names, *n, sizeof(**names), by_name);
-	return 0;
+	return store_list_dir(all, names, n, err);
 }
 
 int store_snapshot_remove(const struct lj_paths *paths, const char *jail, const char *snap,
@@ -402,15 +380,11 @@ int store_snapshot_remove(const struct lj_paths *paths, const char *jail, const 
 int store_rollback(const struct lj_paths *paths, const char *jail, const char *snap,
 		   struct lj_error *err)
 {
-	int rc = store_check_name("snapshot", snap, err);
-	LJ_CLEANUP_CLOSE int lock = -1;
-	if (rc < 0 || (rc = store_name_lock(paths, jail, &lock, err)) < 0)
-		return rc;
+	int lock = -1;
 	struct store_jail_info info;
-	if ((rc = store_jail_info(paths, jail, &info, err)) < 0) {
-		store_name_unlock(paths, jail, &lock);
-		return rc == -EBUSY ? lj_error_wrap(err, "rollback") : rc;
-	}
+	int rc = store_check_name("snapshot", snap, err);
+	if (rc < 0 || (rc = store_hold_stopped(paths, jail, "rollback", &lock, &info, err)) < 0)
+		return rc;
 	LJ_CLEANUP_FREE char *dir = store_container_dir(paths, jail);
 	LJ_CLEANUP_FREE char *one = snapshot_dir(paths, jail, snap);
 	const char *what = own_files(&info);

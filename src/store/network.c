@@ -2,7 +2,6 @@
 #include "store/network.h"
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -12,9 +11,9 @@
 #include <unistd.h>
 
 #include "conf/conf.h"
-#include "conf/files.h"
 #include "platform/platform.h"
 #include "runtime/state.h"
+#include "store/layout.h"
 #include "store/meta.h"
 #include "store/store.h"
 
@@ -109,30 +108,11 @@ int store_network_load(const struct lj_paths *paths, const char *name, struct st
 	return 0;
 }
 
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int store_network_names(const struct lj_paths *paths, char ***names, size_t *n,
 			struct lj_error *err)
 {
-	*names = NULL;
-	*n = 0;
 	LJ_CLEANUP_FREE char *dir = networks_dir(paths);
-	DIR *d = opendir(dir);
-	if (!d)
-		return errno == ENOENT ? 0
-				       : lj_error_set(err, errno, "'%s': %s", dir, strerror(errno));
-	size_t cap = 0;
-	struct dirent *e;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			*LJ_VEC_PUSH(*names, *n, cap) = lj_xstrdup(e->d_name);
-	closedir(d);
-	if (*n)
-		qsort(*names, *n, sizeof(**names), by_name);
-	return 0;
+	return store_list_dir(dir, names, n, err);
 }
 
 int store_network_lock(const struct lj_paths *paths, int *fd, struct lj_error *err)
@@ -292,27 +272,27 @@ int store_network_create(const struct lj_paths *paths, const char *name,
  * or vnet.bridge naming its bridge) until fn returns non-zero. A jail whose
  * file is broken is left out, as with -a.
  */
-typedef int (*jail_fn)(const struct conf_jail *cj, void *ctx);
-static int each_jail_on(const struct lj_paths *paths, const struct store_network *net, jail_fn fn,
-			void *ctx)
+struct on_network {
+	const struct store_network *net;
+	int (*fn)(const struct conf_jail *cj, void *ctx);
+	void *ctx;
+};
+
+static int if_on_network(const struct conf_jail *cj, void *ctx)
 {
-	struct conf c;
-	conf_init(&c);
-	size_t skipped = 0;
-	conf_load_checked(&c, NULL, paths->conf_file, paths->conf_dir, NULL, 0, plat_conf_host(),
-			  &skipped);
-	int rc = 0;
-	for (size_t i = 0; i < c.njails && rc == 0; i++) {
-		const struct conf_jail *cj = &c.jails[i];
-		const struct conf_param *n = conf_jail_param(cj, "vnet.network");
-		const struct conf_param *b = conf_jail_param(cj, "vnet.bridge");
-		bool on = (n && n->nvalues && lj_str_eq(n->values[n->nvalues - 1], net->name)) ||
-			  (b && b->nvalues && lj_str_eq(b->values[b->nvalues - 1], net->bridge));
-		if (on)
-			rc = fn(cj, ctx);
-	}
-	conf_release(&c);
-	return rc;
+	const struct on_network *o = ctx;
+	const struct conf_param *n = conf_jail_param(cj, "vnet.network");
+	const struct conf_param *b = conf_jail_param(cj, "vnet.bridge");
+	bool on = (n && n->nvalues && lj_str_eq(n->values[n->nvalues - 1], o->net->name)) ||
+		  (b && b->nvalues && lj_str_eq(b->values[b->nvalues - 1], o->net->bridge));
+	return on ? o->fn(cj, o->ctx) : 0;
+}
+
+static int each_jail_on(const struct lj_paths *paths, const struct store_network *net,
+			int (*fn)(const struct conf_jail *cj, void *ctx), void *ctx)
+{
+	struct on_network o = {net, fn, ctx};
+	return store_each_configured(paths, if_on_network, &o);
 }
 
 static int first_user(const struct conf_jail *cj, void *ctx)
@@ -503,37 +483,38 @@ int store_jail_from_conf(const struct lj_paths *paths, struct lj_jail *j,
 	return rc < 0 ? rc : store_network_apply(paths, j, err);
 }
 
+struct ports {
+	const char *name;
+	char *const *publish;
+	size_t n;
+	struct lj_error *err;
+};
+
+static int ports_clash(const struct conf_jail *cj, void *ctx)
+{
+	const struct ports *w = ctx;
+	const struct conf_param *p = conf_jail_param(cj, "vnet.publish");
+	if (!p || lj_str_eq(cj->name, w->name))
+		return 0;
+	for (size_t v = 0; v < p->nvalues; v++)
+		for (size_t k = 0; k < w->n; k++) {
+			struct lj_publish theirs, mine;
+			const char *why;
+			if (lj_publish_parse(p->values[v], &theirs, &why) == 0 &&
+			    lj_publish_parse(w->publish[k], &mine, &why) == 0 &&
+			    lj_publish_clash(&theirs, &mine))
+				return lj_error_usage(w->err,
+						      "--publish %s: jail '%s' publishes that host "
+						      "port (%s:%u)",
+						      w->publish[k], cj->name, p->value_pos[v].file,
+						      p->value_pos[v].line);
+		}
+	return 0;
+}
+
 int store_network_ports_free(const struct lj_paths *paths, const char *name, char *const *publish,
 			     size_t n, struct lj_error *err)
 {
-	if (!n)
-		return 0;
-	struct conf c;
-	conf_init(&c);
-	size_t skipped = 0;
-	conf_load_checked(&c, NULL, paths->conf_file, paths->conf_dir, NULL, 0, plat_conf_host(),
-			  &skipped);
-	int rc = 0;
-	for (size_t i = 0; i < c.njails && rc == 0; i++) {
-		const struct conf_jail *cj = &c.jails[i];
-		const struct conf_param *p = conf_jail_param(cj, "vnet.publish");
-		if (!p || lj_str_eq(cj->name, name))
-			continue;
-		for (size_t v = 0; v < p->nvalues && rc == 0; v++)
-			for (size_t k = 0; k < n && rc == 0; k++) {
-				struct lj_publish theirs, mine;
-				const char *why;
-				if (lj_publish_parse(p->values[v], &theirs, &why) == 0 &&
-				    lj_publish_parse(publish[k], &mine, &why) == 0 &&
-				    lj_publish_clash(&theirs, &mine))
-					rc = lj_error_usage(
-						err,
-						"--publish %s: jail '%s' publishes that "
-						"host port (%s:%u)",
-						publish[k], cj->name, p->value_pos[v].file,
-						p->value_pos[v].line);
-			}
-	}
-	conf_release(&c);
-	return rc;
+	struct ports w = {name, publish, n, err};
+	return n ? store_each_configured(paths, ports_clash, &w) : 0;
 }

@@ -190,12 +190,23 @@ static int fill_version(const struct lj_paths *paths, const struct store_templat
 		.suite = suite,
 		.variant = o->variant ? o->variant : "minbase",
 		.mirror = o->mirror,
+		.keyring = o->keyring,
+		.components = o->components,
 		.include = include,
 		.arch = o->arch,
 		.cache = cache,
 		.progress = o->progress,
 		.progress_ctx = o->progress_ctx,
 	};
+	/* Both end up in mmdebstrap's arguments and its apt source line: checked first. */
+	if (o->keyring && access(o->keyring, R_OK) < 0)
+		return lj_error_usage(err, "--keyring '%s': %s", o->keyring, strerror(errno));
+	if (o->components &&
+	    (!*o->components || strspn(o->components, "abcdefghijklmnopqrstuvwxyz0123456789-,") !=
+					strlen(o->components)))
+		return lj_error_usage(err,
+				      "--components '%s': archive components, as main,universe",
+				      o->components);
 	if (!lj_str_eq(b.variant, "minbase") && !lj_str_eq(b.variant, "buildd") &&
 	    !lj_str_eq(b.variant, "standard"))
 		return lj_error_usage(err, "variant '%s': use minbase, buildd or standard",

@@ -27,6 +27,8 @@ struct store_template_opts {
 	const char *suite;   /* default bookworm */
 	const char *variant; /* default minbase */
 	const char *mirror;  /* default: apt's */
+	const char *keyring; /* default: apt's trusted keys (Debian's) */
+	const char *components; /* C,C; default main */
 	const char *include;
 	bool bare; /* --bare: without STORE_TEMPLATE_TOOLS */
 	const char *arch;

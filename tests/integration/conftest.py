@@ -33,6 +33,32 @@ def run(*args, input=None, env=None):
     return p.returncode, p.stdout, p.stderr
 
 
+class Ljail:
+    """Runs ljail on the private root self.R (LJAIL_ROOT), as the tests' instances do."""
+
+    def run(self, *args, timeout=120):
+        p = subprocess.run([LJAIL, *args], capture_output=True, text=True, timeout=timeout,
+                           env=dict(os.environ, LJAIL_ROOT=str(self.R)))
+        return p.returncode, p.stdout, p.stderr
+
+    def ok(self, *args, **kw):
+        rc, out, err = self.run(*args, **kw)
+        assert rc == 0, f"ljail {' '.join(args)}: exit {rc}\n{out}\n{err}"
+        return out
+
+    def fails(self, *args):
+        """The one error line of a command that must fail."""
+        rc, out, err = self.run(*args)
+        assert rc != 0, f"ljail {' '.join(args)} should fail:\n{out}\n{err}"
+        lines = [line for line in err.splitlines() if line.startswith("ljail: ")]
+        assert len(lines) == 1, err
+        return lines[0]
+
+    def popen(self, *args):
+        return subprocess.Popen([LJAIL, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, env=dict(os.environ, LJAIL_ROOT=str(self.R)))
+
+
 @pytest.fixture
 def root(tmp_path):
     """A private ljail root (-R) with an empty configuration folder."""

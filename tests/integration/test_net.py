@@ -19,7 +19,7 @@ import time
 
 import pytest
 
-from conftest import LJAIL, PROBE, free_prefix
+from conftest import PROBE, Ljail, free_prefix
 
 RUN = secrets.token_hex(3)
 BR, BR2 = f"ljt{RUN}a", f"ljt{RUN}b"
@@ -83,7 +83,7 @@ def read_until(proc, wanted, timeout=15):
 
 
 
-class Net:
+class Net(Ljail):
     def __init__(self, base, tree, userns=False):
         self.base, self.tree = base, tree
         self.R = base / "R"
@@ -138,20 +138,6 @@ class Net:
 
     def config(self, text):
         (self.R / "etc" / "ljail" / "jail.conf").write_text(text)
-
-    def run(self, *args, timeout=60):
-        p = subprocess.run([LJAIL, *args], capture_output=True, text=True, timeout=timeout,
-                           env=dict(os.environ, LJAIL_ROOT=str(self.R)))
-        return p.returncode, p.stdout, p.stderr
-
-    def ok(self, *args, **kw):
-        rc, out, err = self.run(*args, **kw)
-        assert rc == 0, f"ljail {' '.join(args)}: exit {rc}\n{out}\n{err}"
-        return out
-
-    def popen(self, *args):
-        return subprocess.Popen([LJAIL, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True, env=dict(os.environ, LJAIL_ROOT=str(self.R)))
 
     def listening(self, jail, proto, port):
         """Waits until something in jail listens on port (ss -t or -u)."""

@@ -19,7 +19,7 @@ import time
 
 import pytest
 
-from conftest import LJAIL, PROBE, free_prefix
+from conftest import PROBE, Ljail, free_prefix
 from test_net import links, read_until, table_name, wait_for
 
 RUN = secrets.token_hex(3)
@@ -41,32 +41,11 @@ def dnsmasq_pids():
     return {int(line.split()[0]) for line in out.splitlines() if not line.split()[1].startswith("Z")}
 
 
-class Instance:
+class Instance(Ljail):
     def __init__(self, root, tree):
         self.R = root
         (root / "etc" / "ljail" / "jail.conf.d").mkdir(parents=True)
         self.ok("template", "create", "t", "--from-dir", tree, timeout=600)
-
-    def run(self, *args, timeout=120):
-        p = subprocess.run([LJAIL, *args], capture_output=True, text=True, timeout=timeout,
-                           env=dict(os.environ, LJAIL_ROOT=str(self.R)))
-        return p.returncode, p.stdout, p.stderr
-
-    def ok(self, *args, **kw):
-        rc, out, err = self.run(*args, **kw)
-        assert rc == 0, f"ljail {' '.join(args)}: exit {rc}\n{out}\n{err}"
-        return out
-
-    def fails(self, *args):
-        rc, out, err = self.run(*args)
-        assert rc != 0, f"ljail {' '.join(args)} should fail:\n{out}\n{err}"
-        lines = [line for line in err.splitlines() if line.startswith("ljail: ")]
-        assert len(lines) == 1, err
-        return lines[0]
-
-    def popen(self, *args):
-        return subprocess.Popen([LJAIL, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True, env=dict(os.environ, LJAIL_ROOT=str(self.R)))
 
     def networks(self):
         return {n["name"]: n for n in json.loads(self.ok("--json", "network", "list"))}

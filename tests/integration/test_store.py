@@ -190,6 +190,23 @@ def test_template_bad_input(debian, clean):
     assert "does not exist" in fails("template", "destroy", "never-made")
 
 
+def test_other_distributions_bring_their_mirror_keys_and_components(debian, clean, tmp_path):
+    """An Ubuntu suite needs Ubuntu's mirror, keyring and components. There is
+    no Ubuntu mirror here: the error path is what can be tried, against the
+    Debian mirror apt uses."""
+    err = fails("template", "create", "u", "--suite", "noble", "--keyring", "/nonexistent")
+    assert err == "ljail: template 'u': --keyring '/nonexistent': No such file or directory"
+    err = fails("template", "create", "u", "--suite", "noble", "--components", "main universe")
+    assert "--components 'main universe'" in err, err
+    keyring = tmp_path / "empty.gpg"
+    keyring.write_bytes(b"")
+    err = fails("template", "create", "u", "--suite", "noble", "--components", "main,universe",
+                "--keyring", str(keyring))
+    # mmdebstrap's own reason, not only that it failed.
+    assert "of 'noble'" in err and "failed" in err and ("Release" in err or "E:" in err), err
+    assert not [n for n in os.listdir(TEMPLATES) if n.startswith(".") or n == "u"]
+
+
 def test_templates_have_the_tools_the_account_missed(debian, clean):
     """ping, ip, ps and dig are in a template unless it is made --bare."""
     tree = os.path.join(TEMPLATES, "debian-12", "1")
@@ -706,6 +723,20 @@ def test_btrfs_templates_clone_as_snapshots(debian, clean, tmp_path):
         assert os.stat(data / "containers" / "snap" / "root" / "etc" / "only-in-snap").st_uid == 0
         run("stop", "snap")
         assert not (data / "templates" / "b" / "1" / "etc" / "only-in-snap").exists()
+        # ljail snapshot, rollback and clone use btrfs snapshots here too.
+        run("snapshot", "snap", "one")
+        assert os.stat(data / "containers" / "snap" / "snapshots" / "one" / "root").st_ino == 256
+        run("start", "snap")
+        run("exec", "snap", "sh", "-c", "echo changed > /etc/only-in-snap")
+        run("stop", "snap")
+        run("rollback", "snap", "one")
+        run("clone", "snap", "twin")
+        assert os.stat(data / "containers" / "twin" / "root").st_ino == 256
+        run("start", "snap", "twin")
+        assert run("exec", "snap", "cat", "/etc/only-in-snap") == "mine\n"
+        assert run("exec", "twin", "cat", "/etc/only-in-snap") == "mine\n"
+        run("stop", "snap", "twin")
+        run("destroy", "twin")
         run("destroy", "snap")
         run("template", "destroy", "b")
         assert os.listdir(data / "containers") == []

@@ -19,6 +19,8 @@ enum {
 	OPT_ARCH,
 	OPT_TARBALL,
 	OPT_DIR,
+	OPT_KEYRING,
+	OPT_COMPONENTS,
 };
 
 /* On a terminal: one line, redrawn. */
@@ -53,6 +55,8 @@ static int template_create(struct cli *cli, const struct cli_command *cmd, int a
 		{"suite", required_argument, NULL, OPT_SUITE},
 		{"variant", required_argument, NULL, OPT_VARIANT},
 		{"mirror", required_argument, NULL, OPT_MIRROR},
+		{"keyring", required_argument, NULL, OPT_KEYRING},
+		{"components", required_argument, NULL, OPT_COMPONENTS},
 		{"include", required_argument, NULL, OPT_INCLUDE},
 		{"bare", no_argument, NULL, OPT_BARE},
 		{"arch", required_argument, NULL, OPT_ARCH},
@@ -68,6 +72,8 @@ static int template_create(struct cli *cli, const struct cli_command *cmd, int a
 		case OPT_SUITE: o.suite = optarg; break;
 		case OPT_VARIANT: o.variant = optarg; break;
 		case OPT_MIRROR: o.mirror = optarg; break;
+		case OPT_KEYRING: o.keyring = optarg; break;
+		case OPT_COMPONENTS: o.components = optarg; break;
 		case OPT_INCLUDE: o.include = optarg; break;
 		case OPT_BARE: o.bare = true; break;
 		case OPT_ARCH: o.arch = optarg; break;
@@ -81,8 +87,8 @@ static int template_create(struct cli *cli, const struct cli_command *cmd, int a
 	if (o.tarball && o.dir)
 		return cli_usage_error(cmd,
 				       "--from-tarball and --from-dir cannot be used together");
-	if ((o.tarball || o.dir) &&
-	    (o.suite || o.variant || o.mirror || o.include || o.arch || o.bare))
+	if ((o.tarball || o.dir) && (o.suite || o.variant || o.mirror || o.include || o.arch ||
+				     o.bare || o.keyring || o.components))
 		return cli_usage_error(cmd,
 				       "--from-tarball and --from-dir take no bootstrap options");
 	if (cli->verbosity >= 0)

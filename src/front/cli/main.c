@@ -24,7 +24,8 @@ const struct cli_command cli_commands[] = {
 	{"run", cli_cmd_run, "run [-U USER] NAME|PATH -- COMMAND [ARG...]",
 	 "run one command in a jail made for it, then remove the jail"},
 	{"template", cli_cmd_template,
-	 "template create NAME [--suite S] [--variant V] [--mirror URL] [--include P,...] [--bare] "
+	 "template create NAME [--suite S] [--variant V] [--mirror URL] [--keyring FILE] "
+	 "[--components C,...] [--include P,...] [--bare] "
 	 "[--arch A] [--from-tarball FILE | --from-dir DIR] | template list | "
 	 "template update NAME | template destroy NAME",
 	 "make, list, update and remove the Debian trees jails are cloned from"},
