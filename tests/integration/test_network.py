@@ -302,3 +302,21 @@ def test_two_instances_keep_to_their_own(lj, instances):
         assert lj.ok("exec", "a", "dig", "+short", "-q", "a", f"@{gw}").strip() == lj.address("a")
     finally:
         assert not other.tidy()
+
+
+def test_an_interface_of_the_bridge_s_name_is_not_taken_over(lj):
+    """The last jail's stop removes the bridge: one this instance did not make
+    is never used, so never removed."""
+    lj.ok("create", "a")
+    bridge = lj.networks()["default"]["bridge"]
+    subprocess.run(["ip", "link", "add", bridge, "type", "bridge"], check=True)
+    try:
+        err = lj.fails("start", "a")
+        assert f"interface '{bridge}' is there already and is not one this ljail made" in err
+        assert bridge in links()
+        assert not lj.table()
+    finally:
+        subprocess.run(["ip", "link", "del", bridge], capture_output=True)
+    lj.ok("start", "a")
+    lj.ok("stop", "a")
+    assert bridge not in links()

@@ -236,10 +236,22 @@ static int start_forwarder(const char *dir, const char *bridge, const char *addr
 static int ensure_bridge(const char *dir, const struct plat_jail *pj, struct lj_error *err)
 {
 	LJ_CLEANUP_FREE char *mark = lj_xasprintf("%s/%s", dir, pj->netbr);
+	bool marked = access(mark, F_OK) == 0;
+	bool exists = if_nametoindex(pj->netbr) != 0;
+	/*
+	 * An interface of that name that this instance did not mark is someone
+	 * else's: never taken over, as the last jail's stop would remove it.
+	 */
+	if (exists && !marked)
+		return lj_error_set(
+			err, EEXIST,
+			"jail '%s': interface '%s' is there already and is not one this "
+			"ljail made for its network",
+			pj->name, pj->netbr);
 	int rc = 0;
-	if (access(mark, F_OK) < 0 && (rc = write_text(mark, pj->netgw, 0600, err)) < 0)
+	if (!marked && (rc = write_text(mark, pj->netgw, 0600, err)) < 0)
 		return rc;
-	if (!if_nametoindex(pj->netbr)) {
+	if (!exists) {
 		/* A route into the subnet elsewhere would be cut off by ours, or cut ours. */
 		char why[128];
 		LJ_CLEANUP_FREE char *subnet = lj_net_subnet(pj->netgw);

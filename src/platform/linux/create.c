@@ -192,7 +192,7 @@ _Noreturn static void jail_child(const struct plat_jail *pj, const struct plat_r
  * the host's. Its child, the jail's init, is ljail's child (CLONE_PARENT).
  */
 _Noreturn static void first_stage(const struct plat_jail *pj, const struct plat_run *run,
-				  int report, int go, int userns, bool in_cgroup)
+				  int report, int init_report, int go, int userns, bool in_cgroup)
 {
 	const struct lj_jail *j = pj->j;
 	struct lj_error err = {0};
@@ -210,11 +210,11 @@ _Noreturn static void first_stage(const struct plat_jail *pj, const struct plat_
 		send_and_exit(report, 0, &err, 1);
 	}
 	/*
-	 * Only the two pipes and the user namespace go with the child: above
+	 * Only the pipes and the user namespace go with the child: above
 	 * all not ljail's lock on the jail, which a long-lived init would
 	 * otherwise hold for ever.
 	 */
-	const int keep[] = {report, go, userns};
+	const int keep[] = {report, init_report, go, userns};
 	lj_close_fds_except(keep, LJ_ARRAY_SIZE(keep));
 	/*
 	 * Its own session: the caller's terminal and its signals stay outside.
@@ -272,8 +272,11 @@ _Noreturn static void first_stage(const struct plat_jail *pj, const struct plat_
 	}
 	struct clone_args args = {.flags = CLONE_PARENT};
 	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-	if (pid == 0)
-		jail_child(pj, run, report, go);
+	if (pid == 0) {
+		close(report);
+		jail_child(pj, run, init_report, go);
+	}
+	close(init_report);
 	if (pid < 0) {
 		lj_error_set(&err, errno, "jail '%s': starting its init: %s", j->name,
 			     strerror(errno));
@@ -346,11 +349,20 @@ static int run_stages(struct plat_jail *pj, const struct plat_run *run, int user
 		      struct lj_error *err)
 {
 	const struct lj_jail *j = pj->j;
-	int report[2] = {-1, -1}, go[2] = {-1, -1};
+	/*
+	 * A pipe for each stage's report: stage one reports once it has cloned
+	 * the init, which may report before it under load. On one pipe the
+	 * init's report was then read as stage one's (pid 0), and the start
+	 * failed as if the init had died.
+	 */
+	int report[2] = {-1, -1}, init_report[2] = {-1, -1}, go[2] = {-1, -1};
 
-	if (pipe2(report, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0) {
+	if (pipe2(report, O_CLOEXEC) < 0 || pipe2(init_report, O_CLOEXEC) < 0 ||
+	    pipe2(go, O_CLOEXEC) < 0) {
+		int e = errno;
 		close_pair(report);
-		return lj_error_set(err, errno, "jail '%s': pipe: %s", j->name, strerror(errno));
+		close_pair(init_report);
+		return lj_error_set(err, e, "jail '%s': pipe: %s", j->name, strerror(e));
 	}
 	/*
 	 * On v2 the first stage is born in the jail's cgroup, and the init
@@ -376,25 +388,29 @@ static int run_stages(struct plat_jail *pj, const struct plat_run *run, int user
 	if (first < 0) {
 		int e = errno;
 		close_pair(report);
+		close_pair(init_report);
 		close_pair(go);
 		return lj_error_set(err, e, "jail '%s': making namespaces: %s", j->name,
 				    strerror(e));
 	}
 	if (first == 0) {
 		close(report[0]);
+		close(init_report[0]);
 		close(go[1]);
-		first_stage(pj, run, report[1], go[0], userns, cgroup >= 0);
+		first_stage(pj, run, report[1], init_report[1], go[0], userns, cgroup >= 0);
 	}
 	close(report[1]);
+	close(init_report[1]);
 	close(go[0]);
-	report[1] = go[0] = -1;
+	report[1] = init_report[1] = go[0] = -1;
 
 	struct start_report r1 = {0}, r2 = {0};
 	bool got1 = read_report(report[0], &r1);
 	waitpid(first, NULL, 0);
 	pid_t pid = got1 && r1.err.code == 0 ? r1.pid : 0;
-	bool got2 = pid > 0 && read_report(report[0], &r2);
+	bool got2 = pid > 0 && read_report(init_report[0], &r2);
 	close(report[0]);
+	close(init_report[0]);
 	/*
 	 * The init is ljail's own child (CLONE_PARENT) and not reaped yet, so
 	 * its pid cannot have been reused.

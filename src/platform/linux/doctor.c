@@ -121,8 +121,10 @@ void lj_doctor_host(struct lj_doctor *d, const char *store_dir)
 	report(d, lj_have_program("mmdebstrap") || lj_have_program("debootstrap"),
 	       "host: mmdebstrap or debootstrap for templates", "neither is installed",
 	       "apt-get install mmdebstrap");
-	report(d, lj_have_program("nft"), "host: nft for vnet.nat", "nft is not installed",
-	       "apt-get install nftables");
+	report(d, lj_have_program("nft"), "host: nft for vnet.nat and vnet.publish",
+	       "nft is not installed", "apt-get install nftables");
+	report(d, lj_have_program("dnsmasq"), "host: dnsmasq, the networks' name server",
+	       "dnsmasq is not installed", "apt-get install dnsmasq-base");
 	char ids_why[256] = "";
 	report(d, try_own_ids(store_dir, ids_why, sizeof(ids_why)) == 0,
 	       "host: user namespaces and idmapped mounts for jails' own ids (userns = new)",
