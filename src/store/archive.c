@@ -3,12 +3,13 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "base/dl.h"
 
 /*
  * libarchive is opened when a tarball is unpacked, not linked: it brings
@@ -61,24 +62,15 @@
 ARCHIVE_SYMBOLS(DECLARE)
 #undef DECLARE
 
+#define SLOT(name) {#name, (void **)&sym_##name},
+static const struct lj_dl_sym archive_syms[] = {ARCHIVE_SYMBOLS(SLOT)};
+#undef SLOT
+
 static int load_libarchive(struct lj_error *err)
 {
 	static void *handle;
-	if (handle)
-		return 0;
-	void *h = dlopen("libarchive.so.13", RTLD_NOW | RTLD_LOCAL);
-	if (!h)
-		return lj_error_set(err, ENOENT, "libarchive: %s (apt-get install libarchive13)",
-				    dlerror());
-#define LOAD(name)                                                                                 \
-	if (!(sym_##name = (__typeof__(name) *)dlsym(h, #name))) {                                 \
-		dlclose(h);                                                                        \
-		return lj_error_set(err, ENOENT, "libarchive: no %s", #name);                      \
-	}
-	ARCHIVE_SYMBOLS(LOAD)
-#undef LOAD
-	handle = h;
-	return 0;
+	return lj_dl_open(&handle, "libarchive.so.13", archive_syms, LJ_ARRAY_SIZE(archive_syms),
+			  "apt-get install libarchive13", err);
 }
 
 static void read_cleanup(struct archive **a)

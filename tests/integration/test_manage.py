@@ -13,7 +13,7 @@ import tarfile
 import pytest
 
 from test_net import links
-from test_network import Instance, dnsmasq_pids
+from test_network import Instance
 
 
 @pytest.fixture(scope="module")
@@ -28,13 +28,12 @@ def inst(tmp_path_factory, tree):
 
 @pytest.fixture
 def lj(inst):
-    before_links, before_dns = links(), dnsmasq_pids()
+    before = links()
     try:
         yield inst
     finally:
         left = inst.tidy()
-        left += [f"interface {n}" for n in links() - before_links]
-        left += [f"dnsmasq {p}" for p in dnsmasq_pids() - before_dns]
+        left += [f"interface {n}" for n in links() - before if n.startswith("lj")]
         assert not left, f"left behind: {left}"
 
 

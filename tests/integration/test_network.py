@@ -34,11 +34,19 @@ def free_port():
         return port
 
 
-def dnsmasq_pids():
-    """The pids of the host's live dnsmasq processes (an ended one waits a moment to be reaped)."""
-    out = subprocess.run(["ps", "-C", "dnsmasq", "-o", "pid=,stat="], capture_output=True,
+def dnsmasq_pids(bridges=None):
+    """The pids of live dnsmasq processes (an ended one waits a moment to be reaped):
+    those ljail started for one of bridges, or all."""
+    out = subprocess.run(["ps", "-C", "dnsmasq", "-o", "pid=,stat=,args="], capture_output=True,
                          text=True).stdout
-    return {int(line.split()[0]) for line in out.splitlines() if not line.split()[1].startswith("Z")}
+    pids = set()
+    for line in out.splitlines():
+        pid, stat, args = line.split(None, 2)
+        if stat.startswith("Z"):
+            continue
+        if bridges is None or any(f"--pid-file=/tmp/{b}.pid" in args for b in bridges):
+            pids.add(int(pid))
+    return pids
 
 
 class Instance(Ljail):
@@ -66,6 +74,7 @@ class Instance(Ljail):
 
     def tidy(self):
         """Stops and destroys every jail, removes every network; returns what was left."""
+        bridges = {n["bridge"] for n in self.networks().values()}
         self.run("stop", "-a", "-q")
         containers = self.R / "var" / "lib" / "ljail" / "containers"
         for name in os.listdir(containers) if containers.is_dir() else []:
@@ -73,7 +82,7 @@ class Instance(Ljail):
                 self.run("destroy", "-f", name)
         for name in self.networks():
             self.run("network", "destroy", name)
-        left = []
+        left = [f"dnsmasq {p}" for p in dnsmasq_pids(bridges)]
         if self.table():
             left.append("nft table")
         net_dir = self.R / "run" / "ljail" / "net"
@@ -108,13 +117,12 @@ def first(instances):
 @pytest.fixture
 def lj(first):
     """The module's instance, with no jail and no network before and after each test."""
-    before_links, before_dns = links(), dnsmasq_pids()
+    before = links()
     try:
         yield first
     finally:
         left = first.tidy()
-        left += [f"interface {n}" for n in links() - before_links]
-        left += [f"dnsmasq {p}" for p in dnsmasq_pids() - before_dns]
+        left += [f"interface {n}" for n in links() - before if n.startswith("lj")]
         assert not left, f"left behind: {left}"
 
 

@@ -10,7 +10,6 @@
  */
 
 #include <arpa/inet.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <nftables/libnftables.h>
 #include <fcntl.h>
@@ -20,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/dl.h"
 #include "platform/linux/handle.h"
 #include "platform/linux/net.h"
 
@@ -177,24 +177,15 @@ static char *table_script(const char *table, struct plat_jail *const *running, s
 NFT_SYMBOLS(DECLARE)
 #undef DECLARE
 
+#define SLOT(name) {#name, (void **)&sym_##name},
+static const struct lj_dl_sym nft_syms[] = {NFT_SYMBOLS(SLOT)};
+#undef SLOT
+
 static int load_libnftables(struct lj_error *err)
 {
 	static void *handle;
-	if (handle)
-		return 0;
-	void *h = dlopen("libnftables.so.1", RTLD_NOW | RTLD_LOCAL);
-	if (!h)
-		return lj_error_set(err, ENOENT, "libnftables: %s (apt-get install nftables)",
-				    dlerror());
-#define LOAD(name)                                                                                 \
-	if (!(sym_##name = (__typeof__(name) *)dlsym(h, #name))) {                                 \
-		dlclose(h);                                                                        \
-		return lj_error_set(err, ENOENT, "libnftables: no %s", #name);                     \
-	}
-	NFT_SYMBOLS(LOAD)
-#undef LOAD
-	handle = h;
-	return 0;
+	return lj_dl_open(&handle, "libnftables.so.1", nft_syms, LJ_ARRAY_SIZE(nft_syms),
+			  "apt-get install nftables", err);
 }
 
 /* The script applied as one transaction: all of it, or nothing and nft's first error line. */
