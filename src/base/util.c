@@ -164,6 +164,13 @@ void lj_strbuf_release(struct lj_strbuf *sb)
 	*sb = (struct lj_strbuf){0};
 }
 
+uint32_t lj_fnv1a(uint32_t h, const char *s)
+{
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
 bool lj_str_eq(const char *a, const char *b)
 {
 	return strcmp(a, b) == 0;

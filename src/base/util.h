@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #define LJ_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -80,6 +81,13 @@ bool lj_str_eq(const char *a, const char *b);
 /* A whole decimal integer that fits a long (no sign of space, no trailing text). */
 bool lj_parse_long(const char *s, long *out);
 bool lj_str_starts(const char *s, const char *prefix);
+
+/*
+ * FNV-1a over s, continuing from h (start with LJ_FNV1A_BASIS): short and
+ * stable, enough to tell ljail instances' folders apart in names.
+ */
+#define LJ_FNV1A_BASIS 2166136261u
+uint32_t lj_fnv1a(uint32_t h, const char *s);
 /*
  * s made safe to print on one line: bytes outside printable ASCII as \xNN,
  * cut after max bytes with "...". For echoing input that may be hostile.

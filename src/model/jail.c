@@ -351,6 +351,12 @@ const char *lj_addr_bare(const char *value, char *buf, size_t len)
 	return buf;
 }
 
+bool lj_bridge_name_ok(const char *name)
+{
+	size_t len = strlen(name);
+	return len > 0 && len < 16 && strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-") == len;
+}
+
 bool lj_addr4_ok(const char *text)
 {
 	char buf[INET_ADDRSTRLEN];

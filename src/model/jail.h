@@ -178,6 +178,12 @@ void lj_jail_for_maintenance(struct lj_jail *j);
 
 void lj_jail_release(struct lj_jail *j);
 
+/*
+ * Is name one ljail gives a network's bridge: 1 to 15 lowercase letters,
+ * digits and '-' (it goes to netlink, nft's script and file names)?
+ */
+bool lj_bridge_name_ok(const char *name);
+
 /* Is text an IPv4 "ADDR" or "ADDR/PREFIX" in dotted form, and nothing else? */
 bool lj_addr4_ok(const char *text);
 

@@ -118,7 +118,8 @@ static void exported_release(struct exported *x)
 }
 
 static int import_locked(const struct lj_paths *paths, const char *file, const char *name,
-			 const char *part, struct exported *x, struct lj_error *err)
+			 const char *part, struct exported *x, struct lj_error *warning,
+			 struct lj_error *err)
 {
 	LJ_CLEANUP_FREE char *unpacked = lj_xasprintf("%s/unpacked", part);
 	LJ_CLEANUP_FREE char *root = lj_xasprintf("%s/root", part);
@@ -181,21 +182,14 @@ static int import_locked(const struct lj_paths *paths, const char *file, const c
 		LJ_CLEANUP_FREE char *conf = store_conf_file(paths, name);
 		unlink(conf);
 	}
-	/* Named as it was when the configuration says so: the new name goes inside too. */
-	LJ_CLEANUP_FREE char *hostname = store_conf_text_value(x->text, "host.hostname");
-	if (rc == 0 && hostname && lj_str_eq(hostname, x->name) && !lj_str_eq(name, x->name)) {
-		LJ_CLEANUP_FREE char *jroot = lj_xasprintf("%s/root", dir);
-		if (store_set_hostname(jroot, NULL, NULL, &idmap, name, &ignored) < 0)
-			fprintf(stderr,
-				"ljail: jail '%s': imported, but its /etc/hostname was not "
-				"renamed: %s\n",
-				name, ignored.msg);
-	}
+	struct store_jail_info whole = {.idmap = idmap};
+	if (rc == 0)
+		store_rename_inside(paths, x->text, x->name, name, &whole, "imported", warning);
 	return rc;
 }
 
 int store_jail_import(const struct lj_paths *paths, const char *file, const char *name, char **made,
-		      struct lj_error *err)
+		      struct lj_error *warning, struct lj_error *err)
 {
 	*made = NULL;
 	struct exported x = {0};
@@ -236,7 +230,7 @@ int store_jail_import(const struct lj_paths *paths, const char *file, const char
 		if (mkdir(part, 0700) < 0)
 			rc = lj_error_set(err, errno, "'%s': %s", part, strerror(errno));
 		else
-			rc = import_locked(paths, file, name, part, &x, err);
+			rc = import_locked(paths, file, name, part, &x, warning, err);
 		if (rc < 0)
 			store_remove_tree(part, &ignored);
 	}

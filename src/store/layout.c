@@ -14,6 +14,7 @@
 #include "platform/platform.h"
 #include "runtime/running.h"
 #include "runtime/state.h"
+#include "store/edit.h"
 #include "store/meta.h"
 #include "store/network.h"
 #include "store/store.h"
@@ -295,4 +296,21 @@ int store_list_dir(const char *dir, char ***names, size_t *n, struct lj_error *e
 	if (*n)
 		qsort(*names, *n, sizeof(**names), by_name);
 	return 0;
+}
+
+void store_rename_inside(const struct lj_paths *paths, const char *text, const char *old_name,
+			 const char *name, const struct store_jail_info *info, const char *verb,
+			 struct lj_error *warning)
+{
+	LJ_CLEANUP_FREE char *hostname = store_conf_text_value(text, "host.hostname");
+	if (!hostname || !lj_str_eq(hostname, old_name) || lj_str_eq(name, old_name))
+		return;
+	LJ_CLEANUP_FREE char *dir = store_container_dir(paths, name);
+	LJ_CLEANUP_FREE char *root = lj_xasprintf("%s/root", dir);
+	LJ_CLEANUP_FREE char *upper = info->lower ? lj_xasprintf("%s/upper", dir) : NULL;
+	struct lj_error why = {0};
+	if (store_set_hostname(root, info->lower, upper, &info->idmap, name, &why) < 0)
+		lj_error_set(warning, why.code ? why.code : EIO,
+			     "jail '%s': %s, but its /etc/hostname was not renamed: %s", name, verb,
+			     why.msg);
 }

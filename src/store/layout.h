@@ -66,6 +66,16 @@ struct store_retarget {
 };
 char *store_conf_retarget(const char *text, const struct store_retarget *r);
 
+/*
+ * After a rename, clone or import (verb) of old_name to name: when the
+ * configuration text named the jail after itself, the new name goes into
+ * its /etc/hostname and /etc/hosts. That failing is no failure of the
+ * command (the jail is made): *warning says it, for the front to print.
+ */
+void store_rename_inside(const struct lj_paths *paths, const char *text, const char *old_name,
+			 const char *name, const struct store_jail_info *info, const char *verb,
+			 struct lj_error *warning);
+
 /* The quoted value of the last `key = "value";` line of a configuration text, or NULL. */
 char *store_conf_text_value(const char *text, const char *key);
 

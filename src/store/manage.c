@@ -70,41 +70,34 @@ static int name_free(const struct lj_paths *paths, const char *name, struct lj_e
 	return 0;
 }
 
-/* The jail's tree as store_set_hostname needs it: root, and lower and upper for an overlay. */
-static int rename_inside(const struct lj_paths *paths, const char *name,
-			 const struct store_jail_info *info, struct lj_error *err)
+/*
+ * The locks of both names, and store_jail_info of src, which must be a
+ * stopped jail ljail made; on an error neither is held.
+ */
+static int hold_two(const struct lj_paths *paths, const char *src, const char *dst,
+		    struct two_locks *locks, struct store_jail_info *info, struct lj_error *err)
 {
-	LJ_CLEANUP_FREE char *dir = store_container_dir(paths, name);
-	LJ_CLEANUP_FREE char *root = lj_xasprintf("%s/root", dir);
-	LJ_CLEANUP_FREE char *upper = info->lower ? lj_xasprintf("%s/upper", dir) : NULL;
-	return store_set_hostname(root, info->lower, upper, &info->idmap, name, err);
-}
-
-/* Did the configuration name the jail by its old name (so the new one goes inside too)? */
-static bool named_as(const char *text, const char *name)
-{
-	LJ_CLEANUP_FREE char *want = lj_xasprintf("host.hostname = \"%s\";", name);
-	return strstr(text, want) != NULL;
+	int rc = store_check_name("jail", dst, err);
+	if (rc < 0 || (rc = lock_two(paths, src, dst, locks, err)) < 0)
+		return rc;
+	if ((rc = store_jail_info(paths, src, info, err)) < 0)
+		unlock_two(paths, locks);
+	return rc;
 }
 
 int store_jail_rename(const struct lj_paths *paths, const char *from, const char *to,
-		      struct lj_error *err)
+		      struct lj_error *warning, struct lj_error *err)
 {
 	struct two_locks locks;
-	int rc = store_check_name("jail", to, err);
-	if (rc < 0 || (rc = lock_two(paths, from, to, &locks, err)) < 0)
-		return rc;
 	struct store_jail_info info;
-	if ((rc = store_jail_info(paths, from, &info, err)) < 0) {
-		unlock_two(paths, &locks);
+	int rc = hold_two(paths, from, to, &locks, &info, err);
+	if (rc < 0)
 		return rc;
-	}
 	LJ_CLEANUP_FREE char *old_dir = store_container_dir(paths, from);
 	LJ_CLEANUP_FREE char *new_dir = store_container_dir(paths, to);
 	LJ_CLEANUP_FREE char *old_file = store_conf_file(paths, from);
 	LJ_CLEANUP_FREE char *new_file = store_conf_file(paths, to);
 	LJ_CLEANUP_FREE char *text = NULL, *made = NULL;
-	bool hostname = false;
 	rc = name_free(paths, to, err);
 	if (rc == 0 && !(text = store_read_text(old_file, err)))
 		rc = -EIO;
@@ -112,7 +105,6 @@ int store_jail_rename(const struct lj_paths *paths, const char *from, const char
 		struct store_retarget r = {
 			.old_name = from, .new_name = to, .old_dir = old_dir, .new_dir = new_dir};
 		made = store_conf_retarget(text, &r);
-		hostname = named_as(text, from);
 		rc = store_write_new_text(new_file, made, err);
 	}
 	/* Under the id lock: a range claim reads the folder's entries (see create). */
@@ -125,11 +117,8 @@ int store_jail_rename(const struct lj_paths *paths, const char *from, const char
 		unlink(new_file);
 	if (rc == 0)
 		unlink(old_file);
-	/* The name inside is a nicety: the jail is renamed whether or not it can be written. */
-	struct lj_error inside = {0};
-	if (rc == 0 && hostname && rename_inside(paths, to, &info, &inside) < 0)
-		fprintf(stderr, "ljail: jail '%s': renamed, but its /etc/hostname was not: %s\n",
-			to, inside.msg);
+	if (rc == 0)
+		store_rename_inside(paths, text, from, to, &info, "renamed", warning);
 	store_jail_info_release(&info);
 	unlock_two(paths, &locks);
 	return rc;
@@ -213,7 +202,8 @@ static int write_meta(const char *part, const char *src_dir, const char *from,
 }
 
 static int clone_locked(const struct lj_paths *paths, const char *src, const char *dst,
-			const struct store_jail_info *info, struct lj_error *err)
+			const struct store_jail_info *info, struct lj_error *warning,
+			struct lj_error *err)
 {
 	int rc = name_free(paths, dst, err);
 	if (rc < 0)
@@ -270,26 +260,20 @@ static int clone_locked(const struct lj_paths *paths, const char *src, const cha
 	}
 	struct store_jail_info mine = *info;
 	mine.idmap = idmap;
-	if (named_as(text, src) && rename_inside(paths, dst, &mine, &ignored) < 0)
-		fprintf(stderr,
-			"ljail: jail '%s': cloned, but its /etc/hostname was not renamed: "
-			"%s\n",
-			dst, ignored.msg);
+	store_rename_inside(paths, text, src, dst, &mine, "cloned", warning);
 	return 0;
 }
 
 int store_jail_clone(const struct lj_paths *paths, const char *src, const char *dst,
-		     struct lj_error *err)
+		     struct lj_error *warning, struct lj_error *err)
 {
 	struct two_locks locks;
-	int rc = store_check_name("jail", dst, err);
-	if (rc < 0 || (rc = lock_two(paths, src, dst, &locks, err)) < 0)
-		return rc;
 	struct store_jail_info info;
-	if ((rc = store_jail_info(paths, src, &info, err)) == 0) {
-		rc = clone_locked(paths, src, dst, &info, err);
-		store_jail_info_release(&info);
-	}
+	int rc = hold_two(paths, src, dst, &locks, &info, err);
+	if (rc < 0)
+		return rc;
+	rc = clone_locked(paths, src, dst, &info, warning, err);
+	store_jail_info_release(&info);
 	unlock_two(paths, &locks);
 	return rc;
 }

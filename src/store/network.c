@@ -91,8 +91,7 @@ int store_network_load(const struct lj_paths *paths, const char *name, struct st
 	uint32_t gw;
 	int prefix;
 	/* Checked, not trusted: the bridge's name and addresses go to netlink and nft. */
-	if (!bridge || !*bridge || strlen(bridge) > 15 ||
-	    strspn(bridge, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(bridge) || !gateway ||
+	if (!bridge || !lj_bridge_name_ok(bridge) || !gateway ||
 	    !parse_cidr(gateway, &gw, &prefix) || prefix < 8 || prefix > 30) {
 		store_meta_release(&m);
 		return lj_error_usage(err, "'%s': not a network ljail made (bridge, gateway)",
@@ -140,18 +139,10 @@ void store_network_unlock(int *fd)
  */
 static void bridge_name(const struct lj_paths *paths, const char *name, char out[16])
 {
-	bool plain = strlen(name) <= 13 &&
-		     strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(name);
-	if (plain && lj_str_eq(paths->root, "/")) {
-		snprintf(out, 16, "lj%s", name);
+	snprintf(out, 16, "lj%s", name);
+	if (strlen(name) <= 13 && lj_bridge_name_ok(out) && lj_str_eq(paths->root, "/"))
 		return;
-	}
-	uint32_t h = 2166136261u; /* FNV-1a */
-	for (const char *p = paths->run_dir; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	h = (h ^ '/') * 16777619u;
-	for (const char *p = name; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
+	uint32_t h = lj_fnv1a(lj_fnv1a(lj_fnv1a(LJ_FNV1A_BASIS, paths->run_dir), "/"), name);
 	snprintf(out, 16, "ljn%08x", h);
 }
 

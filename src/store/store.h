@@ -94,12 +94,13 @@ int store_keep_list(const struct lj_paths *paths, const char *name, const char *
  * host name inside when it was the old name) or cloned under a new name
  * (thin where the store allows: the upper layer copied, reflinked where it
  * can be, or a btrfs snapshot; with an id range and an address of its own,
- * and without its source's published ports). Neither may run.
+ * and without its source's published ports). Neither may run. A host name
+ * inside that could not be changed is no failure: *warning says so.
  */
 int store_jail_rename(const struct lj_paths *paths, const char *from, const char *to,
-		      struct lj_error *err);
+		      struct lj_error *warning, struct lj_error *err);
 int store_jail_clone(const struct lj_paths *paths, const char *src, const char *dst,
-		     struct lj_error *err);
+		     struct lj_error *warning, struct lj_error *err);
 
 /*
  * Snapshots of a jail's own files (its upper layer, or its tree), kept in
@@ -121,11 +122,12 @@ int store_rollback(const struct lj_paths *paths, const char *jail, const char *s
  * A stopped jail made by create as a zstd tarball FILE (its jail.conf.d
  * file and its tree as the jail sees it, ids as the jail's), and such a
  * file as a new whole jail NAME (NULL: the name it had; *made says which)
- * with ids and an address of its own, without published ports.
+ * with ids and an address of its own, without published ports (*warning as
+ * for clone).
  */
 int store_jail_export(const struct lj_paths *paths, const char *name, const char *file,
 		      struct lj_error *err);
 int store_jail_import(const struct lj_paths *paths, const char *file, const char *name, char **made,
-		      struct lj_error *err);
+		      struct lj_error *warning, struct lj_error *err);
 
 #endif

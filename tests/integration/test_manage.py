@@ -12,8 +12,7 @@ import tarfile
 
 import pytest
 
-from test_net import links
-from test_network import Instance
+from test_network import Instance, kept_tidy
 
 
 @pytest.fixture(scope="module")
@@ -28,13 +27,7 @@ def inst(tmp_path_factory, tree):
 
 @pytest.fixture
 def lj(inst):
-    before = links()
-    try:
-        yield inst
-    finally:
-        left = inst.tidy()
-        left += [f"interface {n}" for n in links() - before if n.startswith("lj")]
-        assert not left, f"left behind: {left}"
+    yield from kept_tidy(inst)
 
 
 def conf(lj, name):

@@ -114,16 +114,21 @@ def first(instances):
     return instances()
 
 
+def kept_tidy(inst):
+    """Yields inst; then removes every jail and network of it and checks nothing is left."""
+    before = links()
+    try:
+        yield inst
+    finally:
+        left = inst.tidy()
+        left += [f"interface {n}" for n in links() - before if n.startswith("lj")]
+        assert not left, f"left behind: {left}"
+
+
 @pytest.fixture
 def lj(first):
     """The module's instance, with no jail and no network before and after each test."""
-    before = links()
-    try:
-        yield first
-    finally:
-        left = first.tidy()
-        left += [f"interface {n}" for n in links() - before if n.startswith("lj")]
-        assert not left, f"left behind: {left}"
+    yield from kept_tidy(first)
 
 
 def test_default_network_as_an_ordinary_user(lj):

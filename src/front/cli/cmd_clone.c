@@ -29,10 +29,12 @@ int cli_cmd_clone(struct cli *cli, int argc, char **argv)
 	int status = two_names(cli, "clone", argc, argv, &args);
 	if (status != LJ_EXIT_OK)
 		return status;
-	struct lj_error err = {0};
+	struct lj_error err = {0}, warning = {0};
 	lj_interrupt_catch(); /* a signal ends the copy, which cleans up, then ljail */
-	if (store_jail_clone(&cli->paths, args[0], args[1], &err) < 0)
+	if (store_jail_clone(&cli->paths, args[0], args[1], &warning, &err) < 0)
 		return cli_print_error(&err);
+	if (warning.code)
+		cli_print_error(&warning);
 	if (cli->verbosity >= 0)
 		printf("%s: cloned from %s\n", args[1], args[0]);
 	return LJ_EXIT_OK;
@@ -44,9 +46,11 @@ int cli_cmd_rename(struct cli *cli, int argc, char **argv)
 	int status = two_names(cli, "rename", argc, argv, &args);
 	if (status != LJ_EXIT_OK)
 		return status;
-	struct lj_error err = {0};
-	if (store_jail_rename(&cli->paths, args[0], args[1], &err) < 0)
+	struct lj_error err = {0}, warning = {0};
+	if (store_jail_rename(&cli->paths, args[0], args[1], &warning, &err) < 0)
 		return cli_print_error(&err);
+	if (warning.code)
+		cli_print_error(&warning);
 	if (cli->verbosity >= 0)
 		printf("%s: renamed %s\n", args[0], args[1]);
 	return LJ_EXIT_OK;
@@ -75,11 +79,14 @@ int cli_cmd_import(struct cli *cli, int argc, char **argv)
 		return LJ_EXIT_USAGE;
 	if (nargs < 1 || nargs > 2 || cli->config_file)
 		return cli_usage_error(cli_find_command("import"), "import FILE [NAME]");
-	struct lj_error err = {0};
+	struct lj_error err = {0}, warning = {0};
 	LJ_CLEANUP_FREE char *made = NULL;
 	lj_interrupt_catch();
-	if (store_jail_import(&cli->paths, args[0], nargs == 2 ? args[1] : NULL, &made, &err) < 0)
+	if (store_jail_import(&cli->paths, args[0], nargs == 2 ? args[1] : NULL, &made, &warning,
+			      &err) < 0)
 		return cli_print_error(&err);
+	if (warning.code)
+		cli_print_error(&warning);
 	if (cli->verbosity >= 0)
 		printf("%s: imported from %s\n", made, args[0]);
 	return LJ_EXIT_OK;

@@ -41,10 +41,7 @@ static void table_name(const struct lj_paths *paths, char name[32])
 		snprintf(name, 32, "ljail");
 		return;
 	}
-	uint32_t h = 2166136261u; /* FNV-1a: short, stable, enough to tell folders apart */
-	for (const char *p = paths->run_dir; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	snprintf(name, 32, "ljail-%08x", h);
+	snprintf(name, 32, "ljail-%08x", lj_fnv1a(LJ_FNV1A_BASIS, paths->run_dir));
 }
 
 /* "PROTO dport N dnat to ADDR:M" and friends for one published port of a jail. */

@@ -228,9 +228,7 @@ void lx_net_open_record(struct plat_jail *pj, const struct lj_kvlist *rec)
 	 */
 	const char *br = lj_kv_get(rec, "netbr");
 	const char *gw = lj_kv_get(rec, "netgw");
-	if (br && *br && strlen(br) < 16 &&
-	    strspn(br, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(br) && gw &&
-	    lj_addr4_ok(gw) && strchr(gw, '/')) {
+	if (br && lj_bridge_name_ok(br) && gw && lj_addr4_ok(gw) && strchr(gw, '/')) {
 		pj->netbr = lj_xstrdup(br);
 		pj->netgw = lj_xstrdup(gw);
 	}
